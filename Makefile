@@ -1,0 +1,38 @@
+# Quick start: `make` installs everything into .venv and builds the sample catalogue into dist/;
+# `make test` runs the test suite. Both install what they need themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Debian packages: HarfBuzz's subsetter (WeasyPrint subsets fonts with it) and poppler-utils
+# (pdftoppm, pdffonts) for the tests and the README picture.
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils
+
+.PHONY: all build test system-deps readme-picture clean
+
+all: build
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP) system-deps
+	$(BIN)/python build.py
+
+system-deps:
+	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null \
+	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
+	  echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); }
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest
+
+readme-picture: $(STAMP) system-deps
+	$(BIN)/python scripts/readme_picture.py
+
+clean:
+	rm -rf dist $(VENV)

@@ -1,0 +1,39 @@
+"""The only way WeasyPrint may read a file: from folders we name, never from the network.
+
+Content is untrusted. Even after sanitising, a stylesheet or an image could point elsewhere,
+so every URL WeasyPrint asks for passes through here; anything outside the allowed folders,
+and every network scheme, is refused and recorded for the build report.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import URLFetcher
+from weasyprint.urls import URLFetcherResponse
+
+
+class LocalFileFetcher(URLFetcher):
+    """Serve `file:` URLs under the allowed roots and self-contained `data:` URLs; refuse the rest."""
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.roots = tuple(root.resolve() for root in roots)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file" and parts.netloc in ("", "localhost"):
+            path = Path(url2pathname(parts.path)).resolve()
+            if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+        self.refused.append(url)
+        raise ValueError(f"refused to fetch {url}: only the project's own files may be read")

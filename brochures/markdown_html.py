@@ -1,0 +1,50 @@
+"""Convert a topic's Markdown body to an HTML fragment with the extensions the contract promises."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ["tables", "footnotes", "def_list", "attr_list", "sane_lists", "admonition", "toc"]
+EXTENSION_CONFIGS = {
+    # Topic ids and headings may be French: keep accents in anchors rather than dropping letters.
+    "toc": {"slugify": slugify_unicode, "permalink": False},
+    "footnotes": {"BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "{}"},
+}
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+class _SectionLevels(Treeprocessor):
+    """Make the body's top heading an <h2>: the brochure title is the only <h1>.
+
+    Authors write either `#` or `##` for sections; both must give the same bookmarks.
+    """
+
+    def run(self, root: ET.Element) -> None:
+        levels = [int(el.tag[1]) for el in root.iter() if el.tag in HEADINGS]
+        if not levels:
+            return
+        shift = 2 - min(levels)
+        for el in root.iter():
+            if el.tag in HEADINGS:
+                el.tag = f"h{min(6, int(el.tag[1]) + shift)}"
+
+
+class _SectionLevelsExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        # Before "toc" (priority 5) so that anchors see the final levels.
+        md.treeprocessors.register(_SectionLevels(md), "brochure_section_levels", 6)
+
+
+def markdown_to_html(body: str) -> str:
+    """Render the body; raw HTML passes through here and is sanitised by the next stage."""
+    converter = markdown.Markdown(
+        extensions=[*EXTENSIONS, _SectionLevelsExtension()],
+        extension_configs=EXTENSION_CONFIGS,
+        output_format="html",
+    )
+    return converter.convert(body)

@@ -1,0 +1,96 @@
+"""Turn one translation and the site settings into a complete HTML page with Jinja2.
+
+Templates receive one context built from frozen data and nothing else. Every value from
+content or settings is autoescaped; only the sanitised body is marked safe.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .frontmatter import Source
+from .messages import Messages
+
+TEMPLATE = "brochure.html.j2"
+
+
+@dataclass(frozen=True)
+class RelatedTopic:
+    topic_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Phone:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything a brochure template may print."""
+
+    lang: str
+    title: str
+    subtitle: str | None
+    summary: str | None
+    reviewed: datetime.date | None
+    body_html: Markup
+    sources: tuple[Source, ...]
+    related: tuple[RelatedTopic, ...]
+    organisation: str | None
+    phone: Phone | None
+    website: str | None
+    paper: str
+
+
+def css_string(text: str) -> str:
+    """Quote text for a CSS `content` value; `<` is escaped so it can never close a <style>."""
+    escaped = re.sub(r'[\\"<\n]', lambda m: f"\\{ord(m.group()):x} ", text)
+    return f'"{escaped}"'
+
+
+def css_counters(message: str) -> Markup:
+    """A CSS `content` value from a message with {page} and {pages} placeholders."""
+    parts = re.split(r"(\{page\}|\{pages\})", str(message))
+    tokens = []
+    for part in parts:
+        if part in ("{page}", "{pages}"):
+            tokens.append(f"counter({part[1:-1]})")
+        elif part:
+            tokens.append(css_string(part))
+    return Markup(" ".join(tokens) or '""')
+
+
+class PageRenderer:
+    """One Jinja2 environment per language, so gettext is bound to the reader's catalogue."""
+
+    def __init__(self, template_dirs: list[Path]) -> None:
+        self.template_dirs = template_dirs
+        self._environments: dict[str, Environment] = {}
+
+    def environment(self, messages: Messages) -> Environment:
+        env = self._environments.get(messages.lang)
+        if env is None:
+            env = Environment(
+                loader=FileSystemLoader([str(d) for d in self.template_dirs]),
+                autoescape=True,
+                undefined=StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            env.filters["css_counters"] = css_counters
+            env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)  # type: ignore[attr-defined]
+            env.globals["format_date"] = messages.date
+            self._environments[messages.lang] = env
+        return env
+
+    def render(self, context: PageContext, messages: Messages) -> str:
+        return self.environment(messages).get_template(TEMPLATE).render(doc=context)

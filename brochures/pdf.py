@@ -1,0 +1,59 @@
+"""Lay out the HTML page and write the PDF with WeasyPrint, reading only allowed files."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from .fetcher import LocalFileFetcher
+from .fonts import FONT_DIR, font_face_css
+
+PAPER_CSS = {"letter": "@page { size: letter portrait; }", "a4": "@page { size: A4 portrait; }"}
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    refused_urls: tuple[str, ...]
+    warnings: tuple[str, ...]  # what WeasyPrint itself complained about
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], paper: str,
+               allowed_roots: list[Path]) -> RenderedPdf:
+    """Render `html` whose relative URLs resolve in `base_dir`.
+
+    The PDF identifier derives from the input, so the same page gives the same bytes.
+    """
+    fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
+    font_config = FontConfiguration()
+    css = [CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)]
+    css += [CSS(filename=str(path), font_config=font_config, url_fetcher=fetcher) for path in stylesheets]
+    css.append(CSS(string=PAPER_CSS[paper], font_config=font_config))
+
+    collector = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        document = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=css, font_config=font_config
+        )
+        identifier = hashlib.md5(f"{paper}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
+        data = document.write_pdf(pdf_identifier=identifier)
+    finally:
+        logger.removeHandler(collector)
+    return RenderedPdf(data, len(document.pages), tuple(fetcher.refused), tuple(collector.messages))

@@ -1,0 +1,177 @@
+"""Run the whole build: load the catalogue, choose outputs, render each one, write it safely.
+
+Data flows one way: catalogue → selection → Markdown → sanitised HTML → page → PDF → file.
+A problem in one output never stops the others; a failed output leaves the previous file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import PROJECT_ROOT
+from .catalogue import Catalogue, load_catalogue
+from .fonts import missing_characters
+from .frontmatter import Translation
+from .markdown_html import markdown_to_html
+from .messages import Messages, load_messages
+from .page import PageContext, PageRenderer, Phone, RelatedTopic
+from .pdf import render_pdf
+from .problems import ContentError, Problem, did_you_mean, has_errors
+from .sanitize import sanitize, tel_href
+from .write import write_atomic
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+STYLES_DIR = PROJECT_ROOT / "styles"
+LOCALES_DIR = PROJECT_ROOT / "locales"
+STYLESHEETS = ("brochure.css",)
+
+
+@dataclass(frozen=True)
+class Options:
+    content_dir: Path
+    out_dir: Path
+    topics: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    paper: str | None = None  # None: the site's paper
+    write_html: bool = False
+
+
+@dataclass(frozen=True)
+class Output:
+    path: Path
+    pages: int
+
+
+@dataclass
+class BuildResult:
+    outputs: list[Output] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+def build(options: Options) -> BuildResult:
+    result = BuildResult()
+    try:
+        catalogue = load_catalogue(options.content_dir)
+    except ContentError as exc:
+        result.problems.extend(exc.problems)
+        return result
+    result.problems.extend(catalogue.problems)
+    site_yaml = options.content_dir / "site.yaml"
+    if any(p.path == site_yaml and p.severity == "error" for p in catalogue.problems):
+        return result  # wrong settings would print a wrong phone number on every brochure
+
+    selection = select(catalogue, options, result.problems)
+    failed_sources = {p.path for p in result.problems if p.severity == "error"}
+    renderer = PageRenderer([TEMPLATES_DIR])
+    messages: dict[str, Messages] = {}
+    for translation in selection:
+        if translation.src_path in failed_sources:
+            continue
+        try:
+            if translation.lang not in messages:
+                messages[translation.lang] = load_messages(LOCALES_DIR, translation.lang)
+            output, problems = build_one(catalogue, translation, options, renderer, messages[translation.lang])
+        except ContentError as exc:
+            result.problems.extend(exc.problems)
+            continue
+        result.problems.extend(problems)
+        if output is not None:
+            result.outputs.append(output)
+    return result
+
+
+def select(catalogue: Catalogue, options: Options, problems: list[Problem]) -> list[Translation]:
+    """The translations to build, in a stable order; unknown names are reported."""
+    site_langs = catalogue.site.languages
+    for lang in options.langs:
+        if lang not in site_langs:
+            problems.append(Problem(None, f"unknown language '{lang}'; the site languages are "
+                                          f"{', '.join(site_langs)} (site.yaml 'languages')"))
+    for topic_id in options.topics:
+        if topic_id not in catalogue.topics:
+            problems.append(Problem(None, f"unknown topic '{topic_id}' "
+                                          f"({did_you_mean(topic_id, catalogue.topics)})"))
+    langs = [lang for lang in site_langs if not options.langs or lang in options.langs]
+    topic_ids = [t for t in catalogue.topics if not options.topics or t in options.topics]
+    chosen = []
+    for topic_id in topic_ids:
+        topic = catalogue.topics[topic_id]
+        for lang in langs:
+            if lang in topic.translations:
+                chosen.append(topic.translations[lang])
+            elif not (topic.folder / f"{lang}.md").exists():
+                explicit = bool(options.topics and options.langs)
+                problems.append(Problem(
+                    topic.folder / f"{lang}.md",
+                    f"missing translation: topic '{topic_id}' has no {lang}.md, so no '{lang}' brochure",
+                    severity="error" if explicit else "warning",
+                ))
+    return chosen
+
+
+def build_one(catalogue: Catalogue, translation: Translation, options: Options,
+              renderer: PageRenderer, messages: Messages) -> tuple[Output | None, list[Problem]]:
+    """Render one brochure; returns its output, or None with the reasons it failed."""
+    site = catalogue.site
+    src = translation.src_path
+    clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line)
+    problems = list(clean.problems)
+    related = _related(catalogue, translation, problems)
+    context = PageContext(
+        lang=translation.lang,
+        title=translation.title,
+        subtitle=translation.subtitle,
+        summary=translation.summary,
+        reviewed=translation.reviewed,
+        body_html=clean.markup,
+        sources=translation.sources,
+        related=related,
+        organisation=site.organisation_for(translation.lang),
+        phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
+        website=site.website,
+        paper=options.paper or site.paper,
+    )
+    html = renderer.render(context, messages)
+    problems.extend(messages.problems())
+    printed = " ".join(filter(None, [translation.title, translation.subtitle, translation.summary,
+                                     *(s.title for s in translation.sources), clean.text]))
+    for char in missing_characters(printed):
+        problems.append(Problem(src, f"character '{char}' (U+{ord(char):04X}) is not in the brochure font "
+                                     "and would print in another font; replace it", severity="warning"))
+    if has_errors(problems):
+        return None, problems
+
+    rendered = render_pdf(html, src.parent, [STYLES_DIR / name for name in STYLESHEETS], context.paper,
+                          [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
+    for url in rendered.refused_urls:
+        problems.append(Problem(src, f"refused to read '{url[:80]}': only files of the project may be used",
+                                severity="warning"))
+    for message in rendered.warnings:
+        problems.append(Problem(src, f"layout: {message}", severity="warning"))
+
+    out_path = options.out_dir / translation.lang / f"{translation.topic_id}.pdf"
+    write_atomic(out_path, rendered.data)
+    if options.write_html:
+        write_atomic(out_path.with_suffix(".html"), html.encode("utf-8"))
+    return Output(out_path, rendered.pages), problems
+
+
+def _related(catalogue: Catalogue, translation: Translation, problems: list[Problem]) -> tuple[RelatedTopic, ...]:
+    related = []
+    for topic_id in translation.related:
+        topic = catalogue.topics.get(topic_id)
+        if topic is None:
+            continue  # already reported while loading
+        other = topic.translations.get(translation.lang)
+        if other is None:
+            problems.append(Problem(translation.src_path, f"related topic '{topic_id}' has no "
+                                    f"'{translation.lang}' version; it is left out", translation.related_line,
+                                    "warning"))
+            continue
+        related.append(RelatedTopic(topic_id, other.title))
+    return tuple(related)
