@@ -152,7 +152,8 @@ def build_one(catalogue: Catalogue, translation: Translation, options: Options,
         problems.append(Problem(src, f"refused to read '{url[:80]}': only files of the project may be used",
                                 severity="warning"))
     for message in rendered.warnings:
-        problems.append(Problem(src, f"layout: {message}", severity="warning"))
+        if not any(url in message for url in rendered.refused_urls):  # reported just above
+            problems.append(Problem(src, f"layout: {message}", severity="warning"))
 
     out_path = options.out_dir / translation.lang / f"{translation.topic_id}.pdf"
     write_atomic(out_path, rendered.data)

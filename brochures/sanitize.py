@@ -76,6 +76,7 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int) -> Sanitized:
     assert root is not None
     cleaner = _Cleaner(src_path, body, body_line)
     cleaner.clean_children(root)
+    _link_phones(root)
     out = _escape_text(root.text or "") + "".join(ET.tostring(child, encoding="unicode", method="html") for child in root)
     return Sanitized(Markup(out), cleaner.problems, "".join(root.itertext()))
 
@@ -90,20 +91,30 @@ class _Cleaner:
         self.topic_dir = src_path.parent.resolve()
         self.body_lines = body.splitlines()
         self.body_line = body_line
+        self.cursor = 0  # body line of the last thing found: elements are cleaned in order
         self.problems: list[Problem] = []
 
-    def line_of(self, needle: str) -> int | None:
-        """The file line where `needle` first appears in the body, when it can be found."""
-        needle = needle.lower()
-        for offset, line in enumerate(self.body_lines):
-            if needle in line.lower():
-                return self.body_line + offset
+    def line_of(self, *needles: str) -> int | None:
+        """The file line of the first needle found in the body, when one can be found.
+
+        The search starts at the last line found, so that text seen earlier in the body (a
+        second `/etc/passwd`, `style=` after a `<style>`) does not pull a report back to it;
+        it wraps around for what Markdown moves (footnotes, link references).
+        """
+        order = [*range(self.cursor, len(self.body_lines)), *range(self.cursor)]
+        for needle in needles:
+            needle = needle.lower()
+            for offset in order:
+                if needle in self.body_lines[offset].lower():
+                    self.cursor = max(self.cursor, offset)
+                    return self.body_line + offset
         return None
 
-    def refuse(self, needle: str, message: str, severity: str = "warning") -> None:
-        self.problems.append(Problem(self.src_path, message, self.line_of(needle), severity))  # type: ignore[arg-type]
+    def refuse(self, needle: str | tuple[str, ...], message: str, severity: str = "warning") -> None:
+        needles = needle if isinstance(needle, tuple) else (needle,)
+        self.problems.append(Problem(self.src_path, message, self.line_of(*needles), severity))  # type: ignore[arg-type]
 
-    def clean_children(self, parent: ET.Element, in_link: bool = False) -> None:
+    def clean_children(self, parent: ET.Element) -> None:
         index = 0
         while index < len(parent):
             child = parent[index]
@@ -124,12 +135,8 @@ class _Cleaner:
             if tag == "img" and not self.clean_image(child):
                 _remove(parent, child, keep_children=False)
                 continue
-            self.clean_children(child, in_link or tag in NO_PHONE_LINKS)
+            self.clean_children(child)
             index += 1
-            if not in_link:
-                _link_phones_in_tail(parent, child)
-        if parent.text and not in_link and parent.tag not in NO_PHONE_LINKS:
-            _link_phones_in_text(parent)
 
     def clean_attributes(self, el: ET.Element, tag: str) -> None:
         allowed = GLOBAL_ATTRIBUTES | TAG_ATTRIBUTES.get(tag, set())
@@ -141,7 +148,8 @@ class _Cleaner:
             if lowered not in allowed:
                 del el.attrib[name]
                 if lowered.startswith("on") or lowered in ("style", "srcset", "background", "formaction"):
-                    self.refuse(name, f"removed attribute '{name}' from <{tag}>: it could run code or fetch files")
+                    self.refuse((f"{name}=", name),
+                                f"removed attribute '{name}' from <{tag}>: it could run code or fetch files")
                 continue
             if lowered == "href" and not self.allowed_href(value):
                 del el.attrib[name]
@@ -166,7 +174,12 @@ class _Cleaner:
             self.refuse("<img", "removed an image without a source")
             return False
         if parts.scheme or parts.netloc or src.startswith("/"):
-            what = "remote image" if parts.scheme in ("http", "https", "") else f"'{parts.scheme}:' image"
+            if parts.netloc or parts.scheme in ("http", "https"):
+                what = "remote image"
+            elif parts.scheme:
+                what = f"'{parts.scheme}:' image"
+            else:
+                what = "image outside the topic folder"
             self.refuse(src, f"refused {what} '{src[:60]}': not fetched; put the image in the topic "
                              "folder and use its file name")
             return False
@@ -206,6 +219,20 @@ def _remove(parent: ET.Element, child: ET.Element, keep_children: bool) -> None:
         else:
             previous = parent[index - 1]
             previous.tail = (previous.tail or "") + lead
+
+
+def _link_phones(el: ET.Element) -> None:
+    """Link phone numbers in the cleaned tree, except inside links and code.
+
+    A pass of its own, after cleaning: removing an element moves its text into a neighbour
+    already visited, and that text must be linked too.
+    """
+    if el.tag in NO_PHONE_LINKS:
+        return
+    for child in list(el):
+        _link_phones(child)
+        _link_phones_in_tail(el, child)
+    _link_phones_in_text(el)
 
 
 def _phone_parts(text: str) -> list[str | ET.Element]:

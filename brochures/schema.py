@@ -13,11 +13,18 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.reader import ReaderError
 
 from .problems import ContentError, Problem, did_you_mean
 
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 TOPIC_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# PyYAML builds values that only look typed with plain Python calls, which fail on
+# `2026-02-30` (no such day) or `0x_`: these are input problems, not crashes.
+CONSTRUCTOR_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+# What PyYAML was reading when it found a problem that began earlier, where the author must look.
+LATE_CONTEXTS = ("while parsing a flow", "while scanning a simple key", "while scanning a quoted scalar")
 
 
 @dataclass
@@ -79,18 +86,25 @@ def parse_mapping(text: str, path: Path, first_line: int, what: str) -> Mapping:
     """Parse YAML `text` that starts at file line `first_line`; it must be a mapping.
 
     Only safe YAML is accepted (no Python objects). Raises `ContentError` with the file line
-    of a syntax error: PyYAML counts from 0 within the text it was given.
+    of a syntax error or of a value YAML cannot build: PyYAML counts from 0 within the text
+    it was given. A key given twice is a problem of the mapping, since YAML keeps the last.
     """
+    node: yaml.Node | None = None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = SafeConstructor().construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + mark.line if mark is not None else first_line
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError(
-            Problem(path, f"{what}: invalid YAML: {reason}; check quotes, colons and indentation", line)
-        ) from None
+        raise ContentError(_syntax_problem(exc, text, path, first_line, what)) from None
+    except CONSTRUCTOR_ERRORS as exc:
+        bad = _unbuildable_scalar(node)
+        line = first_line + bad.start_mark.line if bad is not None else first_line
+        value = f" '{bad.value}'" if bad is not None else ""
+        detail = f" ({exc})" if isinstance(exc, ValueError) else ""  # others say nothing to an author
+        raise ContentError(Problem(
+            path, f"{what}: cannot read the value{value}{detail}; correct it, or put it in quotes", line
+        )) from None
+    except RecursionError:
+        raise ContentError(Problem(path, f"{what}: nested too deeply to be read", first_line)) from None
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict) or not isinstance(node, (yaml.MappingNode, type(None))):
@@ -98,10 +112,59 @@ def parse_mapping(text: str, path: Path, first_line: int, what: str) -> Mapping:
             Problem(path, f"{what}: expected 'key: value' lines, got a {type(data).__name__}", first_line)
         )
     lines: dict[str, int] = {}
+    problems: list[Problem] = []
     if node is not None:
         for key_node, _ in node.value:
-            lines[str(key_node.value)] = first_line + key_node.start_mark.line
-    return Mapping(path, {str(k): v for k, v in data.items()}, lines, first_line)
+            key, line = str(key_node.value), first_line + key_node.start_mark.line
+            if key in lines:  # YAML keeps the last one silently; the author meant one of them
+                problems.append(Problem(path, f"{what}: '{key}' is given twice (also on line {lines[key]}); "
+                                              "keep one", line))
+            lines[key] = line
+    return Mapping(path, {str(k): v for k, v in data.items()}, lines, first_line, problems)
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path, first_line: int, what: str) -> Problem:
+    """Locate a YAML error where the author must look, not where PyYAML gave up.
+
+    An unclosed bracket or quote is noticed on a later line or at the end of the text, and a
+    key without its colon on the next line: point at where that construct began instead.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    context = getattr(exc, "context", None) or ""
+    if mark is not None and context_mark is not None and (
+        mark.index >= len(text.rstrip()) or context.startswith(LATE_CONTEXTS)
+    ):
+        mark = context_mark
+    if mark is not None:
+        line = first_line + mark.line
+    elif isinstance(exc, ReaderError):  # a control character: only its position is known
+        line = first_line + text[: exc.position].count("\n")
+    else:
+        line = first_line
+    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return Problem(path, f"{what}: invalid YAML: {reason}; check quotes, colons and indentation", line)
+
+
+def _unbuildable_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
+    """The first scalar PyYAML fails to build, to name its line (aliases may make loops)."""
+    pending: list[yaml.Node | None] = [node]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                SafeConstructor().construct_object(current)
+            except CONSTRUCTOR_ERRORS:
+                return current
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            pending.extend(reversed([child for pair in current.value for child in pair]))
+    return None
 
 
 def as_date(mapping: Mapping, key: str, what: str) -> datetime.date | None:
