@@ -6,13 +6,18 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
+from .check import check_catalogue
 from .pipeline import BuildResult, Options, build
+from .problems import Problem
 from .settings import PAPER_SIZES
 
 DESCRIPTION = """\
 Build patient-information brochures (PDF) from Markdown topics.
+
+Commands: build (the default, may be omitted) and check (validate the content without
+rendering; `build.py check --help`).
 
 Every topic folder <content>/<topic-id>/ holds one Markdown file per language (en.md,
 fr.md). Each is built into <out>/<lang>/<topic-id>.pdf. With no arguments, every topic
@@ -23,16 +28,23 @@ examples:
   python build.py                           build everything into dist/
   python build.py immunotherapy --lang fr   one topic, French only
   python build.py --paper a4 --html         A4 paper, and keep the HTML beside each PDF
+  python build.py check                     check the content without rendering
 
 exit status: 0 when every brochure built, 1 when something failed (one line per problem
 on stderr, as path:line: message), 2 for a wrong command line.
 """
 
 
-def parser() -> argparse.ArgumentParser:
+CHECK_DESCRIPTION = """\
+Check every topic without rendering: front matter, related topics, images, raw HTML,
+missing translations and layout-text catalogues. Prints one line per problem and exits 0
+when there is no error, 1 otherwise.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="build.py", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("topics", nargs="*", metavar="TOPIC", help="topic ids to build (default: all)")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
@@ -47,8 +59,34 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def check_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"{Path(sys.argv[0]).name} check", description=CHECK_DESCRIPTION)
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                   help="content folder holding topics and site.yaml (default: content)")
+    return p
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Dispatch to a command; a first argument naming no command means `build`."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv.pop(0) if argv and argv[0] in COMMANDS else "build"
+    return COMMANDS[command](argv)
+
+
+def run_check(argv: list[str]) -> int:
+    args = check_parser().parse_args(argv)
+    started = time.monotonic()
+    problems = check_catalogue(args.content)
+    print_problems(problems)
+    errors = len({str(p) for p in problems if p.severity == "error"})
+    print(f"{'failed' if errors else 'ok'}: {errors} error(s), "
+          f"{len(problems) - errors} warning(s), {time.monotonic() - started:.2f} s",
+          file=sys.stderr if errors else sys.stdout)
+    return 1 if errors else 0
+
+
+def run_build(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
     options = Options(
         content_dir=args.content,
         out_dir=args.out,
@@ -68,18 +106,25 @@ def report(result: BuildResult, seconds: float, quiet: bool) -> None:
     if not quiet:
         for output in result.outputs:
             print(f"built {output.path} ({output.pages} page{'s' if output.pages != 1 else ''})")
-    seen: set[str] = set()
-    for problem in sorted(result.problems, key=lambda p: p.severity != "warning"):
-        line = str(problem)
-        if line not in seen:
-            seen.add(line)
-            print(line, file=sys.stderr)
+    print_problems(result.problems)
     errors = len({str(p) for p in result.problems if p.severity == "error"})
     if not quiet or errors:
         status = "failed" if errors else "done"
         print(f"{status}: {len(result.outputs)} brochure(s) built, {errors} error(s), {seconds:.1f} s",
               file=sys.stderr if errors else sys.stdout)
 
+
+def print_problems(problems: list[Problem]) -> None:
+    """One line each on stderr, warnings first so that errors end the output; no repeats."""
+    seen: set[str] = set()
+    for problem in sorted(problems, key=lambda p: p.severity != "warning"):
+        line = str(problem)
+        if line not in seen:
+            seen.add(line)
+            print(line, file=sys.stderr)
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "check": run_check}
 
 if __name__ == "__main__":
     sys.exit(main())

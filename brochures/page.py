@@ -17,7 +17,6 @@ from markupsafe import Markup
 from .frontmatter import Source
 from .messages import Messages
 
-TEMPLATE = "brochure.html.j2"
 
 
 @dataclass(frozen=True)
@@ -33,10 +32,10 @@ class Phone:
 
 
 @dataclass(frozen=True)
-class PageContext:
-    """Everything a brochure template may print."""
+class TopicContext:
+    """One topic as printed: its title block, body and back matter."""
 
-    lang: str
+    topic_id: str
     title: str
     subtitle: str | None
     summary: str | None
@@ -44,6 +43,16 @@ class PageContext:
     body_html: Markup
     sources: tuple[Source, ...]
     related: tuple[RelatedTopic, ...]
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything a document template may print: one topic, or several in a bundle."""
+
+    lang: str
+    title: str
+    summary: str | None
+    topics: tuple[TopicContext, ...]
     organisation: str | None
     phone: Phone | None
     website: str | None
@@ -92,5 +101,5 @@ class PageRenderer:
             self._environments[messages.lang] = env
         return env
 
-    def render(self, context: PageContext, messages: Messages) -> str:
-        return self.environment(messages).get_template(TEMPLATE).render(doc=context)
+    def render(self, template: str, context: PageContext, messages: Messages) -> str:
+        return self.environment(messages).get_template(template).render(doc=context)

@@ -15,7 +15,7 @@ from .fonts import missing_characters
 from .frontmatter import Translation
 from .markdown_html import markdown_to_html
 from .messages import Messages, load_messages
-from .page import PageContext, PageRenderer, Phone, RelatedTopic
+from .page import PageContext, PageRenderer, Phone, RelatedTopic, TopicContext
 from .pdf import render_pdf
 from .problems import ContentError, Problem, did_you_mean, has_errors
 from .sanitize import sanitize, tel_href
@@ -117,35 +117,61 @@ def select(catalogue: Catalogue, options: Options, problems: list[Problem]) -> l
 def build_one(catalogue: Catalogue, translation: Translation, options: Options,
               renderer: PageRenderer, messages: Messages) -> tuple[Output | None, list[Problem]]:
     """Render one brochure; returns its output, or None with the reasons it failed."""
-    site = catalogue.site
+    topic, problems = topic_context(catalogue, translation)
+    context = page_context(catalogue, options, translation.lang, (topic,), translation.title, translation.summary)
+    out_path = options.out_dir / translation.lang / f"{translation.topic_id}.pdf"
+    output = render_document(catalogue, "brochure.html.j2", context, out_path, translation.src_path,
+                             options, renderer, messages, problems)
+    return output, problems
+
+
+def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[TopicContext, list[Problem]]:
+    """Markdown to safe HTML, plus everything printed around it; problems found on the way."""
     src = translation.src_path
-    clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line)
+    clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line,
+                     id_prefix=f"{translation.topic_id}--")
     problems = list(clean.problems)
-    related = _related(catalogue, translation, problems)
-    context = PageContext(
-        lang=translation.lang,
+    topic = TopicContext(
+        topic_id=translation.topic_id,
         title=translation.title,
         subtitle=translation.subtitle,
         summary=translation.summary,
         reviewed=translation.reviewed,
         body_html=clean.markup,
         sources=translation.sources,
-        related=related,
-        organisation=site.organisation_for(translation.lang),
-        phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
-        website=site.website,
-        paper=options.paper or site.paper,
+        related=_related(catalogue, translation, problems),
     )
-    html = renderer.render(context, messages)
-    problems.extend(messages.problems())
     printed = " ".join(filter(None, [translation.title, translation.subtitle, translation.summary,
                                      *(s.title for s in translation.sources), clean.text]))
     for char in missing_characters(printed):
         problems.append(Problem(src, f"character '{char}' (U+{ord(char):04X}) is not in the brochure font "
                                      "and would print in another font; replace it", severity="warning"))
-    if has_errors(problems):
-        return None, problems
+    return topic, problems
 
+
+def page_context(catalogue: Catalogue, options: Options, lang: str, topics: tuple[TopicContext, ...],
+                 title: str, summary: str | None) -> PageContext:
+    site = catalogue.site
+    return PageContext(
+        lang=lang,
+        title=title,
+        summary=summary,
+        topics=topics,
+        organisation=site.organisation_for(lang),
+        phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
+        website=site.website,
+        paper=options.paper or site.paper,
+    )
+
+
+def render_document(catalogue: Catalogue, template: str, context: PageContext, out_path: Path, src: Path,
+                    options: Options, renderer: PageRenderer, messages: Messages,
+                    problems: list[Problem]) -> Output | None:
+    """Page → PDF → file, unless a problem so far is an error. `src` names the culprit in reports."""
+    html = renderer.render(template, context, messages)
+    problems.extend(messages.problems())
+    if has_errors(problems):
+        return None
     rendered = render_pdf(html, src.parent, [STYLES_DIR / name for name in STYLESHEETS], context.paper,
                           [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
     for url in rendered.refused_urls:
@@ -154,12 +180,10 @@ def build_one(catalogue: Catalogue, translation: Translation, options: Options,
     for message in rendered.warnings:
         if not any(url in message for url in rendered.refused_urls):  # reported just above
             problems.append(Problem(src, f"layout: {message}", severity="warning"))
-
-    out_path = options.out_dir / translation.lang / f"{translation.topic_id}.pdf"
     write_atomic(out_path, rendered.data)
     if options.write_html:
         write_atomic(out_path.with_suffix(".html"), html.encode("utf-8"))
-    return Output(out_path, rendered.pages), problems
+    return Output(out_path, rendered.pages)
 
 
 def _related(catalogue: Catalogue, translation: Translation, problems: list[Problem]) -> tuple[RelatedTopic, ...]:

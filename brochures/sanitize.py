@@ -68,8 +68,12 @@ def tel_href(phone: str) -> str:
     return f"tel:{digits}"
 
 
-def sanitize(html: str, src_path: Path, body: str, body_line: int) -> Sanitized:
-    """Return the safe HTML and a problem for everything refused."""
+def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: str = "") -> Sanitized:
+    """Return the safe HTML and a problem for everything refused.
+
+    Ids and in-page links get `id_prefix`, so that several topics can share one document
+    (a bundle) without their section anchors or footnotes colliding.
+    """
     document = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{html}</body></html>",
                                namespace_html_elements=False)
     root = document.find("body")
@@ -77,6 +81,8 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int) -> Sanitized:
     cleaner = _Cleaner(src_path, body, body_line)
     cleaner.clean_children(root)
     _link_phones(root)
+    if id_prefix:
+        _prefix_ids(root, id_prefix)
     out = _escape_text(root.text or "") + "".join(ET.tostring(child, encoding="unicode", method="html") for child in root)
     return Sanitized(Markup(out), cleaner.problems, "".join(root.itertext()))
 
@@ -196,6 +202,15 @@ class _Cleaner:
             return False
         img.set("src", path.as_uri())
         return True
+
+
+def _prefix_ids(root: ET.Element, prefix: str) -> None:
+    for el in root.iter():
+        if el.get("id"):
+            el.set("id", prefix + el.get("id", ""))
+        href = el.get("href", "")
+        if el.tag == "a" and href.startswith("#") and len(href) > 1:
+            el.set("href", "#" + prefix + href[1:])
 
 
 def _remove(parent: ET.Element, child: ET.Element, keep_children: bool) -> None:
