@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .check import check_catalogue
-from .pipeline import BuildResult, Options, build
+from .pipeline import LAYOUTS, BuildResult, Options, build
 from .problems import Problem
 from .settings import PAPER_SIZES
 
@@ -20,14 +20,18 @@ Commands: build (the default, may be omitted) and check (validate the content wi
 rendering; `build.py check --help`).
 
 Every topic folder <content>/<topic-id>/ holds one Markdown file per language (en.md,
-fr.md). Each is built into <out>/<lang>/<topic-id>.pdf. With no arguments, every topic
-is built in every site language.
+fr.md). Each is built into <out>/<lang>/<topic-id>.pdf, and each bundle of
+<content>/bundles.yaml into <out>/<lang>/bundles/<bundle-id>.pdf. With no arguments,
+every topic and bundle is built in every site language.
 """
 EPILOG = """\
 examples:
   python build.py                           build everything into dist/
   python build.py immunotherapy --lang fr   one topic, French only
   python build.py --paper a4 --html         A4 paper, and keep the HTML beside each PDF
+  python build.py --bundle starting-immunotherapy --layout booklet
+                                            one bundle, plus a booklet to fold
+  python build.py --large-print             large-print copies of everything
   python build.py check                     check the content without rendering
 
 exit status: 0 when every brochure built, 1 when something failed (one line per problem
@@ -53,7 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output folder (default: dist)")
     p.add_argument("--lang", action="append", default=[], metavar="LANG",
                    help="build only this language; repeat for several (default: the site languages)")
+    p.add_argument("--bundle", action="append", default=[], metavar="ID",
+                   help="build this bundle from bundles.yaml; repeat for several (default with no TOPIC: all)")
     p.add_argument("--paper", choices=PAPER_SIZES, help="paper size (default: site.yaml 'paper', else letter)")
+    p.add_argument("--layout", choices=LAYOUTS, default="normal",
+                   help="booklet: also write <name>.booklet.pdf, half-size pages imposed two-up for "
+                        "duplex printing (flip on short edge), to fold and staple")
+    p.add_argument("--large-print", action="store_true",
+                   help="write <name>.large-print.pdf instead: 17 pt text, no hyphenation or justification")
+    p.add_argument("--print-marks", action="store_true",
+                   help="write <name>.print-marks.pdf instead: 3 mm bleed and crop marks for a print shop")
     p.add_argument("--html", action="store_true", help="also write the intermediate HTML beside each PDF")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return p
@@ -86,11 +99,19 @@ def run_check(argv: list[str]) -> int:
 
 
 def run_build(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    cli = build_parser()
+    args = cli.parse_args(argv)
+    if args.print_marks and args.layout == "booklet":
+        cli.error("--print-marks gives a print shop single pages to impose itself; "
+                  "do not combine it with --layout booklet")
     options = Options(
         content_dir=args.content,
         out_dir=args.out,
         topics=tuple(args.topics),
+        bundles=tuple(args.bundle),
+        layout=args.layout,
+        large_print=args.large_print,
+        print_marks=args.print_marks,
         langs=tuple(args.lang),
         paper=args.paper,
         write_html=args.html,

@@ -57,6 +57,7 @@ class PageContext:
     phone: Phone | None
     website: str | None
     paper: str
+    body_classes: str
 
 
 def css_string(text: str) -> str:

@@ -13,9 +13,6 @@ from weasyprint.text.fonts import FontConfiguration
 from .fetcher import LocalFileFetcher
 from .fonts import FONT_DIR, font_face_css
 
-PAPER_CSS = {"letter": "@page { size: letter portrait; }", "a4": "@page { size: A4 portrait; }"}
-
-
 @dataclass(frozen=True)
 class RenderedPdf:
     data: bytes
@@ -33,9 +30,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], paper: str,
+def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str,
                allowed_roots: list[Path]) -> RenderedPdf:
-    """Render `html` whose relative URLs resolve in `base_dir`.
+    """Render `html` whose relative URLs resolve in `base_dir`; `page_css` comes last (paper size).
 
     The PDF identifier derives from the input, so the same page gives the same bytes.
     """
@@ -43,7 +40,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], paper: str,
     font_config = FontConfiguration()
     css = [CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)]
     css += [CSS(filename=str(path), font_config=font_config, url_fetcher=fetcher) for path in stylesheets]
-    css.append(CSS(string=PAPER_CSS[paper], font_config=font_config))
+    css.append(CSS(string=page_css, font_config=font_config))
 
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -52,7 +49,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], paper: str,
         document = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher).render(
             stylesheets=css, font_config=font_config
         )
-        identifier = hashlib.md5(f"{paper}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
+        identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
         data = document.write_pdf(pdf_identifier=identifier)
     finally:
         logger.removeHandler(collector)

@@ -1,30 +1,34 @@
-"""Run the whole build: load the catalogue, choose outputs, render each one, write it safely.
+"""Run the whole build: load the catalogue, plan the documents, render each one, write it safely.
 
-Data flows one way: catalogue → selection → Markdown → sanitised HTML → page → PDF → file.
-A problem in one output never stops the others; a failed output leaves the previous file.
+Data flows one way: catalogue → jobs → Markdown → sanitised HTML → page → PDF → (imposition)
+→ file. A problem in one document never stops the others; a failed one keeps its old file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import PROJECT_ROOT
+from .bundles import Bundle, bundle_problems_for, load_bundles
 from .catalogue import Catalogue, load_catalogue
 from .fonts import missing_characters
 from .frontmatter import Translation
+from .imposition import impose_booklet
 from .markdown_html import markdown_to_html
 from .messages import Messages, load_messages
 from .page import PageContext, PageRenderer, Phone, RelatedTopic, TopicContext
 from .pdf import render_pdf
 from .problems import ContentError, Problem, did_you_mean, has_errors
 from .sanitize import sanitize, tel_href
+from .variants import Variant
 from .write import write_atomic
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 STYLES_DIR = PROJECT_ROOT / "styles"
 LOCALES_DIR = PROJECT_ROOT / "locales"
-STYLESHEETS = ("brochure.css",)
+BASE_STYLESHEET = "brochure.css"
+LAYOUTS = ("normal", "booklet")
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,26 @@ class Options:
     content_dir: Path
     out_dir: Path
     topics: tuple[str, ...] = ()
+    bundles: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
     paper: str | None = None  # None: the site's paper
+    layout: str = "normal"
+    large_print: bool = False
+    print_marks: bool = False
     write_html: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document in one language: a topic, or a bundle of topics."""
+
+    name: str  # path under <out>/<lang>/ without suffix: "immunotherapy", "bundles/kit"
+    lang: str
+    template: str
+    translations: tuple[Translation, ...]
+    title: str
+    summary: str | None
+    src_path: Path  # the file problems are reported against
 
 
 @dataclass(frozen=True)
@@ -65,28 +86,37 @@ def build(options: Options) -> BuildResult:
     if any(p.path == site_yaml and p.severity == "error" for p in catalogue.problems):
         return result  # wrong settings would print a wrong phone number on every brochure
 
-    selection = select(catalogue, options, result.problems)
+    bundles, bundle_problems = load_bundles(catalogue)
+    result.problems.extend(bundle_problems)
+    jobs = plan(catalogue, bundles, options, result.problems)
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
     renderer = PageRenderer([TEMPLATES_DIR])
     messages: dict[str, Messages] = {}
-    for translation in selection:
-        if translation.src_path in failed_sources:
+    variant = Variant(paper=options.paper or catalogue.site.paper, large_print=options.large_print,
+                      print_marks=options.print_marks)
+    for job in jobs:
+        broken = [t.src_path for t in job.translations if t.src_path in failed_sources]
+        if broken:
+            if job.template == "bundle.html.j2":
+                result.problems.append(Problem(job.src_path, f"bundle '{job.name}' ({job.lang}) not built: "
+                                               f"{broken[0].parent.name}/{broken[0].name} has errors"))
             continue
         try:
-            if translation.lang not in messages:
-                messages[translation.lang] = load_messages(LOCALES_DIR, translation.lang)
-            output, problems = build_one(catalogue, translation, options, renderer, messages[translation.lang])
+            if job.lang not in messages:
+                messages[job.lang] = load_messages(LOCALES_DIR, job.lang)
+            outputs = render_job(catalogue, job, variant, options, renderer, messages[job.lang], result.problems)
         except ContentError as exc:
             result.problems.extend(exc.problems)
             continue
-        result.problems.extend(problems)
-        if output is not None:
-            result.outputs.append(output)
+        result.outputs.extend(outputs)
     return result
 
 
-def select(catalogue: Catalogue, options: Options, problems: list[Problem]) -> list[Translation]:
-    """The translations to build, in a stable order; unknown names are reported."""
+def plan(catalogue: Catalogue, bundles: list[Bundle], options: Options, problems: list[Problem]) -> list[Job]:
+    """The documents to build, in a stable order; unknown names are reported.
+
+    Nothing named: every topic and every bundle. Topics named: those; bundles named: those.
+    """
     site_langs = catalogue.site.languages
     for lang in options.langs:
         if lang not in site_langs:
@@ -96,14 +126,24 @@ def select(catalogue: Catalogue, options: Options, problems: list[Problem]) -> l
         if topic_id not in catalogue.topics:
             problems.append(Problem(None, f"unknown topic '{topic_id}' "
                                           f"({did_you_mean(topic_id, catalogue.topics)})"))
+    known_bundles = {b.id: b for b in bundles}
+    for bundle_id in options.bundles:
+        if bundle_id not in known_bundles:
+            problems.append(Problem(catalogue.content_dir / "bundles.yaml", f"unknown bundle '{bundle_id}' "
+                                    f"({did_you_mean(bundle_id, known_bundles)})"))
     langs = [lang for lang in site_langs if not options.langs or lang in options.langs]
-    topic_ids = [t for t in catalogue.topics if not options.topics or t in options.topics]
-    chosen = []
+    everything = not options.topics and not options.bundles
+    topic_ids = [t for t in catalogue.topics if everything or t in options.topics]
+    chosen_bundles = [b for b in bundles if everything or b.id in options.bundles]
+
+    jobs = []
     for topic_id in topic_ids:
         topic = catalogue.topics[topic_id]
         for lang in langs:
-            if lang in topic.translations:
-                chosen.append(topic.translations[lang])
+            translation = topic.translations.get(lang)
+            if translation is not None:
+                jobs.append(Job(topic_id, lang, "brochure.html.j2", (translation,), translation.title,
+                                translation.summary, translation.src_path))
             elif not (topic.folder / f"{lang}.md").exists():
                 explicit = bool(options.topics and options.langs)
                 problems.append(Problem(
@@ -111,18 +151,54 @@ def select(catalogue: Catalogue, options: Options, problems: list[Problem]) -> l
                     f"missing translation: topic '{topic_id}' has no {lang}.md, so no '{lang}' brochure",
                     severity="error" if explicit else "warning",
                 ))
-    return chosen
+    for bundle in chosen_bundles:
+        for lang in langs:
+            missing = bundle_problems_for(bundle, catalogue, lang)
+            if missing:
+                problems.extend(missing)
+                continue
+            translations = tuple(catalogue.topics[t].translations[lang] for t in bundle.topics)
+            jobs.append(Job(f"bundles/{bundle.id}", lang, "bundle.html.j2", translations, bundle.titles[lang],
+                            " · ".join(t.title for t in translations), bundle.src_path))
+    return jobs
 
 
-def build_one(catalogue: Catalogue, translation: Translation, options: Options,
-              renderer: PageRenderer, messages: Messages) -> tuple[Output | None, list[Problem]]:
-    """Render one brochure; returns its output, or None with the reasons it failed."""
-    topic, problems = topic_context(catalogue, translation)
-    context = page_context(catalogue, options, translation.lang, (topic,), translation.title, translation.summary)
-    out_path = options.out_dir / translation.lang / f"{translation.topic_id}.pdf"
-    output = render_document(catalogue, "brochure.html.j2", context, out_path, translation.src_path,
-                             options, renderer, messages, problems)
-    return output, problems
+def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Options, renderer: PageRenderer,
+               messages: Messages, problems: list[Problem]) -> list[Output]:
+    """Render one document, plus its imposed booklet when asked; nothing is written on error."""
+    job_problems: list[Problem] = []
+    topics = []
+    for translation in job.translations:
+        topic, found = topic_context(catalogue, translation)
+        topics.append(topic)
+        job_problems.extend(found)
+    problems.extend(job_problems)
+    if has_errors(job_problems):
+        return []
+    out_base = options.out_dir / job.lang / job.name
+    outputs = []
+    flat = render_document(catalogue, job, tuple(topics), variant, renderer, messages, problems)
+    if flat is None:
+        return []
+    data, pages, html = flat
+    outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.pdf"), data, pages, html, options))
+    if options.layout == "booklet":
+        half = render_document(catalogue, job, tuple(topics), replace(variant, booklet_pages=True), renderer,
+                               messages, problems)
+        if half is None:
+            return outputs
+        data, pages, html = half
+        imposed = impose_booklet(data)
+        outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
+                              -(-pages // 4) * 2, None, options))
+    return outputs
+
+
+def _write(path: Path, data: bytes, pages: int, html: str | None, options: Options) -> Output:
+    write_atomic(path, data)
+    if options.write_html and html is not None:
+        write_atomic(path.with_suffix(".html"), html.encode("utf-8"))
+    return Output(path, pages)
 
 
 def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[TopicContext, list[Problem]]:
@@ -149,41 +225,37 @@ def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[Topic
     return topic, problems
 
 
-def page_context(catalogue: Catalogue, options: Options, lang: str, topics: tuple[TopicContext, ...],
-                 title: str, summary: str | None) -> PageContext:
+def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, ...], variant: Variant,
+                    renderer: PageRenderer, messages: Messages,
+                    problems: list[Problem]) -> tuple[bytes, int, str] | None:
+    """Page → PDF bytes, page count and the HTML; None when the layout text has errors."""
     site = catalogue.site
-    return PageContext(
-        lang=lang,
-        title=title,
-        summary=summary,
+    context = PageContext(
+        lang=job.lang,
+        title=job.title,
+        summary=job.summary,
         topics=topics,
-        organisation=site.organisation_for(lang),
+        organisation=site.organisation_for(job.lang),
         phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
         website=site.website,
-        paper=options.paper or site.paper,
+        paper=variant.paper,
+        body_classes=variant.body_classes,
     )
-
-
-def render_document(catalogue: Catalogue, template: str, context: PageContext, out_path: Path, src: Path,
-                    options: Options, renderer: PageRenderer, messages: Messages,
-                    problems: list[Problem]) -> Output | None:
-    """Page → PDF → file, unless a problem so far is an error. `src` names the culprit in reports."""
-    html = renderer.render(template, context, messages)
-    problems.extend(messages.problems())
-    if has_errors(problems):
+    html = renderer.render(job.template, context, messages)
+    message_problems = messages.problems()
+    problems.extend(message_problems)
+    if message_problems:
         return None
-    rendered = render_pdf(html, src.parent, [STYLES_DIR / name for name in STYLESHEETS], context.paper,
+    stylesheets = [STYLES_DIR / name for name in [BASE_STYLESHEET, *variant.stylesheets()]]
+    rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
                           [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
     for url in rendered.refused_urls:
-        problems.append(Problem(src, f"refused to read '{url[:80]}': only files of the project may be used",
-                                severity="warning"))
+        problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
+                                              "may be used", severity="warning"))
     for message in rendered.warnings:
         if not any(url in message for url in rendered.refused_urls):  # reported just above
-            problems.append(Problem(src, f"layout: {message}", severity="warning"))
-    write_atomic(out_path, rendered.data)
-    if options.write_html:
-        write_atomic(out_path.with_suffix(".html"), html.encode("utf-8"))
-    return Output(out_path, rendered.pages)
+            problems.append(Problem(job.src_path, f"layout: {message}", severity="warning"))
+    return rendered.data, rendered.pages, html
 
 
 def _related(catalogue: Catalogue, translation: Translation, problems: list[Problem]) -> tuple[RelatedTopic, ...]:

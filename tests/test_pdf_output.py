@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from brochures.pipeline import BuildResult, Options, build
 
 from .conftest import FIXTURES, SAMPLE_CONTENT, pdf_text
+from .pdfread import outline, top_text, uris
 
 FEATURES = FIXTURES / "features"
 
@@ -36,54 +37,18 @@ def features(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def uris(path: Path) -> list[str]:
-    found = []
-    for page in PdfReader(path).pages:
-        for annot in page.get("/Annots") or []:
-            action = annot.get_object().get("/A")
-            if action and "/URI" in action:
-                found.append(str(action["/URI"]))
-    return found
-
-
-def top_text(page) -> str:
-    """The text drawn highest on the page: the running header."""
-    runs: list[tuple[float, str]] = []
-
-    def visit(text, cm, tm, font_dict, font_size):
-        if text.strip():
-            runs.append((cm[5] + tm[5] * cm[3], text.strip()))
-
-    page.extract_text(visitor_text=visit)
-    return max(runs)[1]
-
-
-def outline_titles(path: Path) -> list:
-    """The bookmark tree as nested lists of titles."""
-    reader = PdfReader(path)
-
-    def walk(items: list) -> list:
-        tree = []
-        for item in items:
-            if isinstance(item, list):
-                tree.append(walk(item))
-            else:
-                tree.append(item.title)
-        return tree
-
-    return walk(reader.outline)
-
-
 def test_sample_catalogue_builds_every_topic_in_both_languages(sample):
     result, out = sample
     built = sorted(str(o.path.relative_to(out)) for o in result.outputs)
     assert built == [
+        "en/bundles/starting-immunotherapy.pdf",
         "en/chemotherapy.pdf", "en/immunotherapy.pdf", "en/radiation-therapy.pdf",
+        "fr/bundles/starting-immunotherapy.pdf",
         "fr/chemotherapy.pdf", "fr/immunotherapy.pdf", "fr/radiation-therapy.pdf",
     ]
     assert [str(p) for p in result.problems] == [], "the sample catalogue must build without warnings"
     for output in result.outputs:
-        assert 2 <= output.pages <= 8, output
+        assert 2 <= output.pages <= (24 if "bundles" in output.path.parts else 8), output
         assert len(PdfReader(output.path).pages) == output.pages
 
 
@@ -127,9 +92,9 @@ def test_phone_numbers_are_clickable(sample):
 
 def test_bookmarks_follow_the_headings(sample):
     _, out = sample
-    tree = outline_titles(out / "en" / "immunotherapy.pdf")
-    assert tree[0] == "Immunotherapy"
-    sections = [t for t in tree[1] if isinstance(t, str)]
+    tree = outline(out / "en" / "immunotherapy.pdf")
+    assert [(title, page) for title, page, _ in tree] == [("Immunotherapy", 1)]
+    sections = [title for title, _, _ in tree[0][2]]
     assert "What is immunotherapy?" in sections
     assert "For any questions" in sections
     assert "Sources" in sections
