@@ -19,6 +19,15 @@ WHAT = "bundles"
 
 
 @dataclass(frozen=True)
+class Bundles:
+    """The valid bundles, every id declared (broken ones included), and the problems found."""
+
+    valid: tuple[Bundle, ...] = ()
+    declared: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
 class Bundle:
     id: str
     titles: dict[str, str]  # lang → title
@@ -27,15 +36,15 @@ class Bundle:
     line: int
 
 
-def load_bundles(catalogue: Catalogue) -> tuple[list[Bundle], list[Problem]]:
+def load_bundles(catalogue: Catalogue) -> Bundles:
     """Every valid bundle, and one problem per mistake; a broken bundle is left out."""
     path = catalogue.content_dir / "bundles.yaml"
     if not path.is_file():
-        return [], []
+        return Bundles()
     try:
         mapping = parse_mapping(read_text(path), path, 1, WHAT)
     except ContentError as exc:
-        return [], list(exc.problems)
+        return Bundles(problems=exc.problems)
     bundles, problems = [], list(mapping.problems)
     for bundle_id, value in mapping.data.items():
         found = _bundle(mapping, bundle_id, value, catalogue)
@@ -43,7 +52,7 @@ def load_bundles(catalogue: Catalogue) -> tuple[list[Bundle], list[Problem]]:
             bundles.append(found)
         else:
             problems.extend(found)
-    return bundles, problems
+    return Bundles(tuple(bundles), tuple(mapping.data), tuple(problems))
 
 
 def _bundle(mapping: Mapping, bundle_id: str, value: Any, catalogue: Catalogue) -> Bundle | list[Problem]:

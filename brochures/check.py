@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .bundles import load_bundles
 from .catalogue import load_catalogue
 from .messages import load_messages
 from .pipeline import LOCALES_DIR, topic_context
@@ -11,12 +12,12 @@ from .problems import ContentError, Problem
 
 
 def check_catalogue(content_dir: Path) -> list[Problem]:
-    """Every problem a build would report before layout: front matter, links, images, HTML."""
+    """Every problem a build would report before layout: front matter, links, images, HTML, bundles."""
     try:
         catalogue = load_catalogue(content_dir)
     except ContentError as exc:
         return list(exc.problems)
-    problems = list(catalogue.problems)
+    problems = list(catalogue.problems) + list(load_bundles(catalogue).problems)
     for lang in catalogue.site.languages:
         try:
             load_messages(LOCALES_DIR, lang)

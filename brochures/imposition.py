@@ -40,21 +40,27 @@ def padded_sequence(page_count: int) -> list[int | None]:
     return pages + blanks
 
 
-def impose_booklet(pdf: bytes) -> bytes:
-    """Two half-size pages side by side on each landscape sheet, in booklet order."""
+def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
+    """Two half-size pages side by side on each landscape `sheet` (width, height in points).
+
+    Each page is centred in its half: A5 is a hair narrower than half an A4 sheet.
+    """
     reader = PdfReader(BytesIO(pdf))
     pages = list(reader.pages)
     width = float(pages[0].mediabox.width)
     height = float(pages[0].mediabox.height)
+    sheet_width, sheet_height = sheet
+    dx, dy = (sheet_width / 2 - width) / 2, (sheet_height - height) / 2
     sequence = padded_sequence(len(pages))
     writer = PdfWriter()
     for left, right in booklet_order(len(sequence)):
-        sheet = PageObject.create_blank_page(width=2 * width, height=height)
+        side = PageObject.create_blank_page(width=sheet_width, height=sheet_height)
         for slot, number in enumerate((left, right)):
             index = sequence[number - 1]
             if index is not None:
-                sheet.merge_transformed_page(pages[index], Transformation().translate(tx=slot * width, ty=0))
-        writer.add_page(sheet)
+                move = Transformation().translate(tx=slot * sheet_width / 2 + dx, ty=dy)
+                side.merge_transformed_page(pages[index], move)
+        writer.add_page(side)
     for key in ("/Title", "/Author", "/Subject"):
         if reader.metadata and key in reader.metadata:
             writer.add_metadata({key: reader.metadata[key]})

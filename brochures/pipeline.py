@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import PROJECT_ROOT
-from .bundles import Bundle, bundle_problems_for, load_bundles
+from .bundles import Bundles, bundle_problems_for, load_bundles
 from .catalogue import Catalogue, load_catalogue
 from .fonts import missing_characters
 from .frontmatter import Translation
@@ -86,8 +86,8 @@ def build(options: Options) -> BuildResult:
     if any(p.path == site_yaml and p.severity == "error" for p in catalogue.problems):
         return result  # wrong settings would print a wrong phone number on every brochure
 
-    bundles, bundle_problems = load_bundles(catalogue)
-    result.problems.extend(bundle_problems)
+    bundles = load_bundles(catalogue)
+    result.problems.extend(bundles.problems)
     jobs = plan(catalogue, bundles, options, result.problems)
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
     renderer = PageRenderer([TEMPLATES_DIR])
@@ -112,7 +112,7 @@ def build(options: Options) -> BuildResult:
     return result
 
 
-def plan(catalogue: Catalogue, bundles: list[Bundle], options: Options, problems: list[Problem]) -> list[Job]:
+def plan(catalogue: Catalogue, bundles: Bundles, options: Options, problems: list[Problem]) -> list[Job]:
     """The documents to build, in a stable order; unknown names are reported.
 
     Nothing named: every topic and every bundle. Topics named: those; bundles named: those.
@@ -126,15 +126,14 @@ def plan(catalogue: Catalogue, bundles: list[Bundle], options: Options, problems
         if topic_id not in catalogue.topics:
             problems.append(Problem(None, f"unknown topic '{topic_id}' "
                                           f"({did_you_mean(topic_id, catalogue.topics)})"))
-    known_bundles = {b.id: b for b in bundles}
     for bundle_id in options.bundles:
-        if bundle_id not in known_bundles:
+        if bundle_id not in bundles.declared:
             problems.append(Problem(catalogue.content_dir / "bundles.yaml", f"unknown bundle '{bundle_id}' "
-                                    f"({did_you_mean(bundle_id, known_bundles)})"))
+                                    f"({did_you_mean(bundle_id, bundles.declared)})"))
     langs = [lang for lang in site_langs if not options.langs or lang in options.langs]
     everything = not options.topics and not options.bundles
     topic_ids = [t for t in catalogue.topics if everything or t in options.topics]
-    chosen_bundles = [b for b in bundles if everything or b.id in options.bundles]
+    chosen_bundles = [b for b in bundles.valid if everything or b.id in options.bundles]
 
     jobs = []
     for topic_id in topic_ids:
@@ -188,7 +187,7 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
         if half is None:
             return outputs
         data, pages, html = half
-        imposed = impose_booklet(data)
+        imposed = impose_booklet(data, variant.sheet)
         outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
                               -(-pages // 4) * 2, None, options))
     return outputs

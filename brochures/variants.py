@@ -15,6 +15,8 @@ PAGE_SIZES = {
     ("a4", True): "148mm 210mm",
 }
 BLEED = "3mm"
+# Landscape sheets a booklet is imposed on, in points.
+SHEETS = {"letter": (792.0, 612.0), "a4": (841.89, 595.28)}
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class Variant:
     def stylesheets(self) -> list[str]:
         """Stylesheet names, after brochure.css, that this variant needs."""
         return ["booklet.css"] * self.booklet_pages + ["large-print.css"] * self.large_print
+
+    @property
+    def sheet(self) -> tuple[float, float]:
+        return SHEETS[self.paper]
 
     def page_css(self) -> str:
         size = PAGE_SIZES[(self.paper, self.booklet_pages)]
