@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 from .check import check_catalogue
 from .pipeline import BuildResult, Options, build
 from .problems import Problem
-from .settings import PAPER_SIZES
+from .settings import PAPER_SIZES, format_size
 
 DESCRIPTION = """\
 Build patient-information brochures (PDF) from Markdown topics.
@@ -105,7 +105,8 @@ def report(result: BuildResult, seconds: float, quiet: bool) -> None:
     """Results on stdout, problems on stderr: one line each, errors after warnings."""
     if not quiet:
         for output in result.outputs:
-            print(f"built {output.path} ({output.pages} page{'s' if output.pages != 1 else ''})")
+            print(f"built {output.path} ({output.pages} page{'s' if output.pages != 1 else ''}, "
+                  f"{format_size(output.size)})")
     print_problems(result.problems)
     errors = len({str(p) for p in result.problems if p.severity == "error"})
     if not quiet or errors:

@@ -19,6 +19,7 @@ from .page import PageContext, PageRenderer, Phone, RelatedTopic, TopicContext
 from .pdf import render_pdf
 from .problems import ContentError, Problem, did_you_mean, has_errors
 from .sanitize import sanitize, tel_href
+from .settings import format_size
 from .write import write_atomic
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -41,6 +42,7 @@ class Options:
 class Output:
     path: Path
     pages: int
+    size: int = 0  # bytes, for the build report and the mailing limit
 
 
 @dataclass
@@ -183,7 +185,12 @@ def render_document(catalogue: Catalogue, template: str, context: PageContext, o
     write_atomic(out_path, rendered.data)
     if options.write_html:
         write_atomic(out_path.with_suffix(".html"), html.encode("utf-8"))
-    return Output(out_path, rendered.pages)
+    limit = catalogue.site.mail_limit
+    if len(rendered.data) > limit:
+        problems.append(Problem(src, f"{out_path.name} is {format_size(len(rendered.data))}, over the mailing "
+                                     f"limit of {format_size(limit)} (site.yaml 'mail_limit'); use smaller images",
+                                severity="warning"))
+    return Output(out_path, rendered.pages, len(rendered.data))
 
 
 def _related(catalogue: Catalogue, translation: Translation, problems: list[Problem]) -> tuple[RelatedTopic, ...]:

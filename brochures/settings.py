@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,10 @@ from .schema import LANG_RE, Mapping, as_list, is_web_url, parse_mapping, read_t
 
 PAPER_SIZES = ("letter", "a4")
 DEFAULT_LANGUAGES = ("en", "fr")
-SITE_KEYS = ("organisation", "phone", "website", "paper", "languages")
+SITE_KEYS = ("organisation", "phone", "website", "paper", "languages",
+             "mail_limit")
+MAIL_LIMIT = 5 * 1024 * 1024  # what most mail servers accept once attachments are encoded
+SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class Site:
     website: str | None = None
     paper: str = "letter"
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    mail_limit: int = MAIL_LIMIT  # bytes; a bigger PDF is a warning
 
     def organisation_for(self, lang: str) -> str | None:
         names = dict(self.organisation)
@@ -44,6 +49,7 @@ def load_site(content_dir: Path) -> Site:
         website=_website(mapping, what),
         paper=_paper(mapping, what),
         languages=languages,
+        mail_limit=_mail_limit(mapping, what),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)
@@ -100,3 +106,21 @@ def _paper(mapping: Mapping, what: str) -> str:
         mapping.error("paper", f"{what}: 'paper' must be one of {', '.join(PAPER_SIZES)}, got '{paper}'")
         return "letter"
     return paper.lower()
+
+
+def _mail_limit(mapping: Mapping, what: str) -> int:
+    text = mapping.text("mail_limit", what)
+    if text is None:
+        return MAIL_LIMIT
+    match = SIZE_RE.match(text)
+    if not match or float(match.group(1)) <= 0:
+        mapping.error("mail_limit", f"{what}: 'mail_limit' must be a size such as 5 MB or 800 KB, got '{text}'")
+        return MAIL_LIMIT
+    return round(float(match.group(1)) * (1024 if match.group(2).upper() == "KB" else 1024 * 1024))
+
+
+def format_size(size: int) -> str:
+    """Sizes as mail programs show them: 23 KB, 4.8 MB."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
