@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .frontmatter import Source
 from .messages import Messages
+from .qrcode import qr_svg
 
 
 
@@ -57,6 +59,12 @@ class PageContext:
     phone: Phone | None
     website: str | None
     paper: str
+    brand_css: Markup = Markup("")  # colours and logo, validated in branding.py
+    has_logo: bool = False
+    address: str | None = None
+    email: str | None = None
+    hours: str | None = None
+    online_url: str | None = None
 
 
 def css_string(text: str) -> str:
@@ -78,16 +86,20 @@ def css_counters(message: str) -> Markup:
 
 
 class PageRenderer:
-    """One Jinja2 environment per language, so gettext is bound to the reader's catalogue."""
+    """One Jinja2 environment per language, so gettext is bound to the reader's catalogue.
+
+    Templates are searched in `template_dirs` in order (a clinic's own first). They may come
+    from the content folder, which is untrusted: the sandbox keeps them from reaching Python.
+    """
 
     def __init__(self, template_dirs: list[Path]) -> None:
         self.template_dirs = template_dirs
         self._environments: dict[str, Environment] = {}
 
-    def environment(self, messages: Messages) -> Environment:
+    def environment(self, messages: Messages) -> SandboxedEnvironment:
         env = self._environments.get(messages.lang)
         if env is None:
-            env = Environment(
+            env = SandboxedEnvironment(
                 loader=FileSystemLoader([str(d) for d in self.template_dirs]),
                 autoescape=True,
                 undefined=StrictUndefined,
@@ -96,6 +108,7 @@ class PageRenderer:
                 lstrip_blocks=True,
             )
             env.filters["css_counters"] = css_counters
+            env.filters["qr_svg"] = qr_svg
             env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)  # type: ignore[attr-defined]
             env.globals["format_date"] = messages.date
             self._environments[messages.lang] = env

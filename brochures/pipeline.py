@@ -19,7 +19,7 @@ from .page import PageContext, PageRenderer, Phone, RelatedTopic, TopicContext
 from .pdf import render_pdf
 from .problems import ContentError, Problem, did_you_mean, has_errors
 from .sanitize import sanitize, tel_href
-from .settings import format_size
+from .settings import format_size, text_for
 from .write import write_atomic
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -69,7 +69,7 @@ def build(options: Options) -> BuildResult:
 
     selection = select(catalogue, options, result.problems)
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
-    renderer = PageRenderer([TEMPLATES_DIR])
+    renderer = PageRenderer([options.content_dir / "templates", TEMPLATES_DIR])
     messages: dict[str, Messages] = {}
     for translation in selection:
         if translation.src_path in failed_sources:
@@ -163,6 +163,12 @@ def page_context(catalogue: Catalogue, options: Options, lang: str, topics: tupl
         phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
         website=site.website,
         paper=options.paper or site.paper,
+        brand_css=site.branding.css(),
+        has_logo=site.branding.logo is not None,
+        address=text_for(site.address, lang),
+        email=site.email,
+        hours=text_for(site.hours, lang),
+        online_url=site.online_url_for(lang, topics[0].topic_id) if len(topics) == 1 else None,
     )
 
 
@@ -174,7 +180,7 @@ def render_document(catalogue: Catalogue, template: str, context: PageContext, o
     problems.extend(messages.problems())
     if has_errors(problems):
         return None
-    rendered = render_pdf(html, src.parent, [STYLES_DIR / name for name in STYLESHEETS], context.paper,
+    rendered = render_pdf(html, src.parent, stylesheet_paths(catalogue.content_dir), context.paper,
                           [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
     for url in rendered.refused_urls:
         problems.append(Problem(src, f"refused to read '{url[:80]}': only files of the project may be used",
@@ -191,6 +197,12 @@ def render_document(catalogue: Catalogue, template: str, context: PageContext, o
                                      f"limit of {format_size(limit)} (site.yaml 'mail_limit'); use smaller images",
                                 severity="warning"))
     return Output(out_path, rendered.pages, len(rendered.data))
+
+
+def stylesheet_paths(content_dir: Path) -> list[Path]:
+    """Each stylesheet from `<content>/styles/` when the clinic has its own, else the project's."""
+    return [next((d / name for d in (content_dir / "styles", STYLES_DIR) if (d / name).is_file()),
+                 STYLES_DIR / name) for name in STYLESHEETS]
 
 
 def _related(catalogue: Catalogue, translation: Translation, problems: list[Problem]) -> tuple[RelatedTopic, ...]:
