@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .frontmatter import Source
 from .messages import Messages
+from .problems import ContentError, Problem
 from .qrcode import qr_svg
 
 
@@ -115,4 +116,11 @@ class PageRenderer:
         return env
 
     def render(self, template: str, context: PageContext, messages: Messages) -> str:
-        return self.environment(messages).get_template(template).render(doc=context)
+        """The page; a broken or forbidden template (a clinic's own) is a problem, not a crash."""
+        try:
+            return self.environment(messages).get_template(template).render(doc=context)
+        except TemplateSyntaxError as exc:
+            path = Path(exc.filename) if exc.filename else None
+            raise ContentError(Problem(path, f"template: {exc.message}", exc.lineno)) from None
+        except TemplateError as exc:
+            raise ContentError(Problem(None, f"template '{template}': {exc}")) from None
