@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalogue import Catalogue, load_catalogue
+from .frontmatter import Translation
 from .messages import load_messages
 from .pipeline import LOCALES_DIR, topic_context
 from .problems import ContentError, Problem
@@ -62,7 +63,7 @@ def readability_report(content_dir: Path) -> tuple[list[str], list[Problem]]:
     return lines, problems
 
 
-def _translations(catalogue: Catalogue) -> list:
+def _translations(catalogue: Catalogue) -> list[Translation]:
     return [topic.translations[lang] for topic in catalogue.topics.values()
             for lang in catalogue.site.languages if lang in topic.translations]
 
