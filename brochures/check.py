@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .bundles import load_bundles
-from .catalogue import load_catalogue
+from .catalogue import Catalogue, load_catalogue
+from .frontmatter import Translation
 from .messages import load_messages
 from .pipeline import LOCALES_DIR, topic_context
 from .problems import ContentError, Problem
+from .readability import Readability, measure
 
 
 def check_catalogue(content_dir: Path) -> list[Problem]:
@@ -33,3 +35,41 @@ def check_catalogue(content_dir: Path) -> list[Problem]:
                 continue
             problems.extend(topic_context(catalogue, translation)[1])
     return problems
+
+
+def readability_report(content_dir: Path) -> tuple[list[str], list[Problem]]:
+    """Lines to print per topic and language, and a problem for each topic off the site target."""
+    try:
+        catalogue = load_catalogue(content_dir)
+    except ContentError as exc:
+        return [], list(exc.problems)
+    targets = dict(catalogue.site.readability)
+    lines: list[str] = []
+    problems: list[Problem] = []
+    for translation in _translations(catalogue):
+        topic, _ = topic_context(catalogue, translation)
+        result = measure(topic.body_html, translation.lang)
+        target = _target_text(result, targets)
+        verdict = "ok" if result.meets(targets) else "ABOVE TARGET"
+        lines.append(f"{translation.topic_id} ({translation.lang}): {result.measure} {result.score:g} "
+                     f"({target}): {verdict}; {result.sentences} sentences, {result.words} words, "
+                     f"{result.words / max(1, result.sentences):.1f} words per sentence")
+        for sentence in result.longest:
+            lines.append(f"    long sentence ({len(sentence.split())} words): {sentence}")
+        if result.long_words:
+            lines.append(f"    words of many syllables: {', '.join(result.long_words[:12])}")
+        if not result.meets(targets):
+            problems.append(Problem(translation.src_path, f"readability: {result.measure} {result.score:g}, "
+                                    f"{target}; shorten the long sentences and use simpler words"))
+    return lines, problems
+
+
+def _translations(catalogue: Catalogue) -> list[Translation]:
+    return [topic.translations[lang] for topic in catalogue.topics.values()
+            for lang in catalogue.site.languages if lang in topic.translations]
+
+
+def _target_text(result: Readability, targets: dict[str, float]) -> str:
+    if result.lang == "en":
+        return f"site target: at most {targets['grade']:g}"
+    return f"site target: at least {targets['kandel_moles']:g}"

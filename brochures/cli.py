@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .check import check_catalogue
+from .check import check_catalogue, readability_report
 from .pipeline import LAYOUTS, BuildResult, Options, build
 from .problems import Problem
-from .settings import PAPER_SIZES
+from .settings import PAPER_SIZES, format_size
 
 DESCRIPTION = """\
 Build patient-information brochures (PDF) from Markdown topics.
@@ -76,6 +76,10 @@ def check_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=f"{Path(sys.argv[0]).name} check", description=CHECK_DESCRIPTION)
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                    help="content folder holding topics and site.yaml (default: content)")
+    p.add_argument("--readability", action="store_true",
+                   help="also report each topic's reading level against site.yaml 'readability' "
+                        "(English: Flesch-Kincaid grade, default at most 8; French: Kandel-Moles, "
+                        "default at least 60); a topic off target is an error")
     return p
 
 
@@ -90,6 +94,10 @@ def run_check(argv: list[str]) -> int:
     args = check_parser().parse_args(argv)
     started = time.monotonic()
     problems = check_catalogue(args.content)
+    if args.readability:
+        lines, off_target = readability_report(args.content)
+        print("\n".join(lines))
+        problems += off_target
     print_problems(problems)
     errors = len({str(p) for p in problems if p.severity == "error"})
     print(f"{'failed' if errors else 'ok'}: {errors} error(s), "
@@ -126,7 +134,8 @@ def report(result: BuildResult, seconds: float, quiet: bool) -> None:
     """Results on stdout, problems on stderr: one line each, errors after warnings."""
     if not quiet:
         for output in result.outputs:
-            print(f"built {output.path} ({output.pages} page{'s' if output.pages != 1 else ''})")
+            print(f"built {output.path} ({output.pages} page{'s' if output.pages != 1 else ''}, "
+                  f"{format_size(output.size)})")
     print_problems(result.problems)
     errors = len({str(p) for p in result.problems if p.severity == "error"})
     if not quiet or errors:

@@ -11,11 +11,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .frontmatter import Source
 from .messages import Messages
+from .problems import ContentError, Problem
+from .qrcode import qr_svg
 
 
 
@@ -58,6 +61,12 @@ class PageContext:
     website: str | None
     paper: str
     body_classes: str
+    brand_css: Markup = Markup("")  # colours and logo, validated in branding.py
+    has_logo: bool = False
+    address: str | None = None
+    email: str | None = None
+    hours: str | None = None
+    online_url: str | None = None
 
 
 def css_string(text: str) -> str:
@@ -79,16 +88,20 @@ def css_counters(message: str) -> Markup:
 
 
 class PageRenderer:
-    """One Jinja2 environment per language, so gettext is bound to the reader's catalogue."""
+    """One Jinja2 environment per language, so gettext is bound to the reader's catalogue.
+
+    Templates are searched in `template_dirs` in order (a clinic's own first). They may come
+    from the content folder, which is untrusted: the sandbox keeps them from reaching Python.
+    """
 
     def __init__(self, template_dirs: list[Path]) -> None:
         self.template_dirs = template_dirs
         self._environments: dict[str, Environment] = {}
 
-    def environment(self, messages: Messages) -> Environment:
+    def environment(self, messages: Messages) -> SandboxedEnvironment:
         env = self._environments.get(messages.lang)
         if env is None:
-            env = Environment(
+            env = SandboxedEnvironment(
                 loader=FileSystemLoader([str(d) for d in self.template_dirs]),
                 autoescape=True,
                 undefined=StrictUndefined,
@@ -97,10 +110,18 @@ class PageRenderer:
                 lstrip_blocks=True,
             )
             env.filters["css_counters"] = css_counters
+            env.filters["qr_svg"] = qr_svg
             env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)  # type: ignore[attr-defined]
             env.globals["format_date"] = messages.date
             self._environments[messages.lang] = env
         return env
 
     def render(self, template: str, context: PageContext, messages: Messages) -> str:
-        return self.environment(messages).get_template(template).render(doc=context)
+        """The page; a broken or forbidden template (a clinic's own) is a problem, not a crash."""
+        try:
+            return self.environment(messages).get_template(template).render(doc=context)
+        except TemplateSyntaxError as exc:
+            path = Path(exc.filename) if exc.filename else None
+            raise ContentError(Problem(path, f"template: {exc.message}", exc.lineno)) from None
+        except TemplateError as exc:
+            raise ContentError(Problem(None, f"template '{template}': {exc}")) from None

@@ -13,6 +13,17 @@ from weasyprint.text.fonts import FontConfiguration
 from .fetcher import LocalFileFetcher
 from .fonts import FONT_DIR, font_face_css
 
+# Tagged PDF/UA-1 for screen readers (structure tree, /MarkInfo, DisplayDocTitle), and images
+# no sharper than print needs and recompressed, so that a brochure stays small enough to email.
+WRITE_OPTIONS = {
+    "pdf_variant": "pdf/ua-1",
+    "pdf_tags": True,
+    "dpi": 300,
+    "optimize_images": True,
+    "jpeg_quality": 85,
+}
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     data: bytes
@@ -47,10 +58,10 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
     logger.addHandler(collector)
     try:
         document = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher).render(
-            stylesheets=css, font_config=font_config
+            stylesheets=css, font_config=font_config, **WRITE_OPTIONS
         )
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
-        data = document.write_pdf(pdf_identifier=identifier)
+        data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
     finally:
         logger.removeHandler(collector)
     return RenderedPdf(data, len(document.pages), tuple(fetcher.refused), tuple(collector.messages))

@@ -21,6 +21,7 @@ from .page import PageContext, PageRenderer, Phone, RelatedTopic, TopicContext
 from .pdf import render_pdf
 from .problems import ContentError, Problem, did_you_mean, has_errors
 from .sanitize import sanitize, tel_href
+from .settings import format_size, text_for
 from .variants import Variant
 from .write import write_atomic
 
@@ -62,6 +63,8 @@ class Job:
 class Output:
     path: Path
     pages: int
+    size: int  # bytes
+    size: int = 0  # bytes, for the build report and the mailing limit
 
 
 @dataclass
@@ -90,7 +93,7 @@ def build(options: Options) -> BuildResult:
     result.problems.extend(bundles.problems)
     jobs = plan(catalogue, bundles, options, result.problems)
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
-    renderer = PageRenderer([TEMPLATES_DIR])
+    renderer = PageRenderer([options.content_dir / "templates", TEMPLATES_DIR])
     messages: dict[str, Messages] = {}
     variant = Variant(paper=options.paper or catalogue.site.paper, large_print=options.large_print,
                       print_marks=options.print_marks)
@@ -181,6 +184,11 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
         return []
     data, pages, html = flat
     outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.pdf"), data, pages, html, options))
+    limit = catalogue.site.mail_limit
+    if len(data) > limit:
+        problems.append(Problem(job.src_path, f"{outputs[0].path.name} is {format_size(len(data))}, over the "
+                                f"mailing limit of {format_size(limit)} (site.yaml 'mail_limit'); use smaller "
+                                "images", severity="warning"))
     if options.layout == "booklet":
         half = render_document(catalogue, job, tuple(topics), replace(variant, booklet_pages=True), renderer,
                                messages, problems)
@@ -197,7 +205,7 @@ def _write(path: Path, data: bytes, pages: int, html: str | None, options: Optio
     write_atomic(path, data)
     if options.write_html and html is not None:
         write_atomic(path.with_suffix(".html"), html.encode("utf-8"))
-    return Output(path, pages)
+    return Output(path, pages, len(data))
 
 
 def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[TopicContext, list[Problem]]:
@@ -239,13 +247,19 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         website=site.website,
         paper=variant.paper,
         body_classes=variant.body_classes,
+        brand_css=site.branding.css(),
+        has_logo=site.branding.logo is not None,
+        address=text_for(site.address, job.lang),
+        email=site.email,
+        hours=text_for(site.hours, job.lang),
+        online_url=site.online_url_for(job.lang, topics[0].topic_id) if len(topics) == 1 else None,
     )
     html = renderer.render(job.template, context, messages)
     message_problems = messages.problems()
     problems.extend(message_problems)
     if message_problems:
         return None
-    stylesheets = [STYLES_DIR / name for name in [BASE_STYLESHEET, *variant.stylesheets()]]
+    stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()])
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
                           [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
     for url in rendered.refused_urls:
@@ -255,6 +269,12 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         if not any(url in message for url in rendered.refused_urls):  # reported just above
             problems.append(Problem(job.src_path, f"layout: {message}", severity="warning"))
     return rendered.data, rendered.pages, html
+
+
+def stylesheet_paths(content_dir: Path, names: list[str]) -> list[Path]:
+    """Each stylesheet from `<content>/styles/` when the clinic has its own, else the project's."""
+    return [next((d / name for d in (content_dir / "styles", STYLES_DIR) if (d / name).is_file()),
+                 STYLES_DIR / name) for name in names]
 
 
 def _related(catalogue: Catalogue, translation: Translation, problems: list[Problem]) -> tuple[RelatedTopic, ...]:

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import tinyhtml5
 from markupsafe import Markup
 
+from .decorative import as_background, image_size, is_decorative
 from .problems import Problem
 
 ALLOWED_TAGS = frozenset("""
@@ -141,7 +142,8 @@ class _Cleaner:
             if tag == "img" and not self.clean_image(child):
                 _remove(parent, child, keep_children=False)
                 continue
-            self.clean_children(child)
+            if tag != "img":  # an image has no children; a decorative one is now our own markup
+                self.clean_children(child)
             index += 1
 
     def clean_attributes(self, el: ET.Element, tag: str) -> None:
@@ -199,6 +201,22 @@ class _Cleaner:
         if not path.is_file():
             self.refuse(src, f"image '{src}' not found in {self.topic_dir.name}/; check the file name",
                         severity="error")
+            return False
+        return self.describe_image(img, src, path)
+
+    def describe_image(self, img: ET.Element, src: str, path: Path) -> bool:
+        """An image needs alt text for screen readers, unless it is marked decorative."""
+        if is_decorative(img):
+            size = image_size(path)
+            if size is None:
+                self.refuse(src, f"cannot read the size of decorative image '{src}'; give it width and "
+                                 "height, or describe it and drop '.decorative'", severity="error")
+                return False
+            as_background(img, path.as_uri(), size)
+            return True
+        if not (img.get("alt") or "").strip():
+            self.refuse(src, f"image '{src}' has no alt text: describe it for screen readers in "
+                             f"![...]({src}), or mark it decorative with {{: .decorative }}", severity="error")
             return False
         img.set("src", path.as_uri())
         return True

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .branding import Branding, read_colors, read_email, read_logo
 from .problems import ContentError
 from .schema import LANG_RE, Mapping, as_list, is_web_url, parse_mapping, read_text
 
 PAPER_SIZES = ("letter", "a4")
 DEFAULT_LANGUAGES = ("en", "fr")
-SITE_KEYS = ("organisation", "phone", "website", "paper", "languages")
+SITE_KEYS = ("organisation", "phone", "website", "paper", "languages",
+             "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "readability")
+ONLINE_URL_FIELDS = ("{lang}", "{topic}")
+READABILITY_TARGETS = {"grade": 8.0, "kandel_moles": 60.0}  # English grade at most; French score at least
+Localized = tuple[tuple[str, str], ...]  # (lang, text); lang "" is for every language
+MAIL_LIMIT = 5 * 1024 * 1024  # what most mail servers accept once attachments are encoded
+SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -22,10 +30,27 @@ class Site:
     website: str | None = None
     paper: str = "letter"
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    mail_limit: int = MAIL_LIMIT  # bytes; a bigger PDF is a warning
+    branding: Branding = Branding()
+    address: Localized = ()
+    email: str | None = None
+    hours: Localized = ()
+    online_url: str | None = None  # pattern with {lang} and {topic}
+    readability: tuple[tuple[str, float], ...] = tuple(READABILITY_TARGETS.items())
 
     def organisation_for(self, lang: str) -> str | None:
-        names = dict(self.organisation)
-        return names.get(lang) or names.get("")
+        return text_for(self.organisation, lang)
+
+    def online_url_for(self, lang: str, topic_id: str) -> str | None:
+        """The pattern filled by plain replacement: `str.format` would obey fields in it."""
+        if self.online_url is None:
+            return None
+        return self.online_url.replace("{lang}", lang).replace("{topic}", topic_id)
+
+
+def text_for(values: Localized, lang: str) -> str | None:
+    texts = dict(values)
+    return texts.get(lang) or texts.get("")
 
 
 def load_site(content_dir: Path) -> Site:
@@ -39,11 +64,18 @@ def load_site(content_dir: Path) -> Site:
 
     languages = _languages(mapping, what)
     site = Site(
-        organisation=_organisation(mapping, what, languages),
+        organisation=_localized(mapping, "organisation", what, languages),
         phone=mapping.text("phone", what),
         website=_website(mapping, what),
         paper=_paper(mapping, what),
         languages=languages,
+        mail_limit=_mail_limit(mapping, what),
+        branding=Branding(read_logo(mapping, what, content_dir), read_colors(mapping, what)),
+        address=_localized(mapping, "address", what, languages),
+        email=read_email(mapping, what),
+        hours=_localized(mapping, "hours", what, languages),
+        online_url=_online_url(mapping, what),
+        readability=_readability(mapping, what),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)
@@ -65,25 +97,23 @@ def _languages(mapping: Mapping, what: str) -> tuple[str, ...]:
     return tuple(langs) or DEFAULT_LANGUAGES
 
 
-def _organisation(mapping: Mapping, what: str, languages: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    value = mapping.data.get("organisation")
+def _localized(mapping: Mapping, key: str, what: str, languages: tuple[str, ...]) -> Localized:
+    """Text for every language, or one text per language (`en: ...`, `fr: ...`)."""
+    value = mapping.data.get(key)
     if value is None:
         return ()
     if isinstance(value, dict):
-        names = []
-        for lang, name in value.items():
+        texts = []
+        for lang, text in value.items():
             if lang not in languages:
-                mapping.error(
-                    "organisation",
-                    f"{what}: organisation name for '{lang}', which is not in languages ({', '.join(languages)})",
-                )
-            elif not isinstance(name, str) or not name.strip():
-                mapping.error("organisation", f"{what}: organisation name for '{lang}' must be text")
+                mapping.error(key, f"{what}: '{key}' for '{lang}', which is not in languages ({', '.join(languages)})")
+            elif not isinstance(text, str) or not text.strip():
+                mapping.error(key, f"{what}: '{key}' for '{lang}' must be text")
             else:
-                names.append((lang, name.strip()))
-        return tuple(names)
-    name = mapping.text("organisation", what)
-    return (("", name),) if name else ()
+                texts.append((lang, text.strip()))
+        return tuple(texts)
+    text = mapping.text(key, what)
+    return (("", text),) if text else ()
 
 
 def _website(mapping: Mapping, what: str) -> str | None:
@@ -100,3 +130,55 @@ def _paper(mapping: Mapping, what: str) -> str:
         mapping.error("paper", f"{what}: 'paper' must be one of {', '.join(PAPER_SIZES)}, got '{paper}'")
         return "letter"
     return paper.lower()
+
+
+def _mail_limit(mapping: Mapping, what: str) -> int:
+    text = mapping.text("mail_limit", what)
+    if text is None:
+        return MAIL_LIMIT
+    match = SIZE_RE.match(text)
+    if not match or float(match.group(1)) <= 0:
+        mapping.error("mail_limit", f"{what}: 'mail_limit' must be a size such as 5 MB or 800 KB, got '{text}'")
+        return MAIL_LIMIT
+    return round(float(match.group(1)) * (1024 if match.group(2).upper() == "KB" else 1024 * 1024))
+
+
+def format_size(size: int) -> str:
+    """Sizes as mail programs show them: 23 KB, 4.8 MB."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _online_url(mapping: Mapping, what: str) -> str | None:
+    url = mapping.text("online_url", what)
+    if url is None:
+        return None
+    unknown = set(re.findall(r"\{[^}]*\}", url)) - set(ONLINE_URL_FIELDS)
+    if not url.lower().startswith("https://") or not is_web_url(url):
+        mapping.error("online_url", f"{what}: 'online_url' must start with https://")
+    elif unknown or "{topic}" not in url:
+        mapping.error("online_url", f"{what}: 'online_url' must contain {{topic}} (and may contain {{lang}}); "
+                                    f"nothing else in braces, got '{url}'")
+    else:
+        return url
+    return None
+
+
+def _readability(mapping: Mapping, what: str) -> tuple[tuple[str, float], ...]:
+    value = mapping.data.get("readability")
+    targets = dict(READABILITY_TARGETS)
+    if value is None:
+        return tuple(targets.items())
+    if not isinstance(value, dict):
+        mapping.error("readability", f"{what}: 'readability' must be a mapping such as 'grade: 8'")
+        return tuple(targets.items())
+    for name, target in value.items():
+        if name not in targets:
+            mapping.error("readability", f"{what}: unknown readability target '{name}' "
+                                         f"(known: {', '.join(READABILITY_TARGETS)})")
+        elif isinstance(target, bool) or not isinstance(target, (int, float)):
+            mapping.error("readability", f"{what}: readability target '{name}' must be a number")
+        else:
+            targets[name] = float(target)
+    return tuple(targets.items())

@@ -85,3 +85,47 @@ def catalogue(tmp_path: Path):
 
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+BRANDED = FIXTURES / "branded"
+
+
+@pytest.fixture(scope="session")
+def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The branded sample (logo, colours, contact details, QR code) built once, with its HTML."""
+    from brochures.pipeline import Options, build as build_catalogue
+
+    out = tmp_path_factory.mktemp("branded")
+    result = build_catalogue(Options(content_dir=BRANDED, out_dir=out, write_html=True))
+    assert [str(p) for p in result.problems] == []
+    return out
+
+
+def structure(path: Path) -> list[tuple[str, str | None]]:
+    """The tagged PDF's structure elements in reading order, as (type, alternative text)."""
+    reader = PdfReader(path)
+    found: list[tuple[str, str | None]] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if node.get("/Type") == "/StructElem":
+            found.append((str(node["/S"]).lstrip("/"), str(node["/Alt"]) if "/Alt" in node else None))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def render_page(path: Path, page: int, out: Path, dpi: int = 60, gray: bool = False) -> Path:
+    """One page as PNG, with poppler's pdftoppm."""
+    import subprocess
+
+    stem = out / f"{path.stem}-{page}"
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), *(["-gray"] if gray else []), "-f", str(page),
+                    "-l", str(page), "-singlefile", str(path), str(stem)], check=True)
+    return stem.with_suffix(".png")

@@ -1,0 +1,67 @@
+"""Decorative images become CSS backgrounds, so the tagged PDF marks them as artifacts.
+
+PDF/UA wants every figure described and every ornament hidden from screen readers. WeasyPrint
+tags each `<img>` as a Figure (and complains when its alt is empty) but draws backgrounds as
+artifacts: an image the author marked `{: .decorative }` is therefore drawn as the background
+of an empty box with the image's proportions, at most its natural width.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+DECORATIVE_CLASS = "decorative"
+CSS_PX_PER_INCH = 96
+SVG_LENGTH_RE = re.compile(r"^\s*([\d.]+)\s*(px)?\s*$")
+
+
+def is_decorative(img: ET.Element) -> bool:
+    return DECORATIVE_CLASS in (img.get("class") or "").split()
+
+
+def image_size(path: Path) -> tuple[float, float] | None:
+    """The natural size in CSS pixels, or None when the file does not say."""
+    if path.suffix.lower() == ".svg":
+        return _svg_size(path)
+    try:
+        with Image.open(path) as image:
+            dpi = image.info.get("dpi", (CSS_PX_PER_INCH, CSS_PX_PER_INCH))[0] or CSS_PX_PER_INCH
+            scale = CSS_PX_PER_INCH / float(dpi)
+            return image.width * scale, image.height * scale
+    except (OSError, UnidentifiedImageError):
+        return None
+
+
+def _svg_size(path: Path) -> tuple[float, float] | None:
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError):
+        return None
+    width, height = (SVG_LENGTH_RE.match(root.get(key, "")) for key in ("width", "height"))
+    if width and height:
+        return float(width.group(1)), float(height.group(1))
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    if len(box) == 4:
+        try:
+            return float(box[2]), float(box[3])
+        except ValueError:
+            return None
+    return None
+
+
+def as_background(img: ET.Element, uri: str, size: tuple[float, float]) -> None:
+    """Turn `img` in place into a `<span>` box painted with the image (`uri` is a checked file URI)."""
+    width, height = size
+    ratio = 100 * height / width if width > 0 else 50
+    tail = img.tail
+    img.clear()
+    img.tag = "span"
+    img.tail = tail
+    img.set("class", "decorative-image")
+    img.set("style", f"width: {width:.2f}px")
+    inner = ET.SubElement(img, "span")
+    inner.set("style", f'padding-top: {ratio:.4f}%; background-image: url("{uri}")')
