@@ -10,14 +10,16 @@ from typing import Callable, Sequence
 
 from .check import check_catalogue
 from .pipeline import BuildResult, Options, build
-from .problems import Problem
+from .problems import ContentError, Problem
 from .settings import PAPER_SIZES
+from .sync import mark_translated
 
 DESCRIPTION = """\
 Build patient-information brochures (PDF) from Markdown topics.
 
-Commands: build (the default, may be omitted) and check (validate the content without
-rendering; `build.py check --help`).
+Commands: build (the default, may be omitted), check (validate the content and the
+translations without rendering; `build.py check --help`) and mark-translated (record that
+a translation is current after review; `build.py mark-translated --help`).
 
 Every topic folder <content>/<topic-id>/ holds one Markdown file per language (en.md,
 fr.md). Each is built into <out>/<lang>/<topic-id>.pdf. With no arguments, every topic
@@ -29,6 +31,7 @@ examples:
   python build.py immunotherapy --lang fr   one topic, French only
   python build.py --paper a4 --html         A4 paper, and keep the HTML beside each PDF
   python build.py check                     check the content without rendering
+  python build.py mark-translated immunotherapy fr   fr.md is current with its source
 
 exit status: 0 when every brochure built, 1 when something failed (one line per problem
 on stderr, as path:line: message), 2 for a wrong command line.
@@ -37,8 +40,14 @@ on stderr, as path:line: message), 2 for a wrong command line.
 
 CHECK_DESCRIPTION = """\
 Check every topic without rendering: front matter, related topics, images, raw HTML,
-missing translations and layout-text catalogues. Prints one line per problem and exits 0
-when there is no error, 1 otherwise.
+layout-text catalogues, and translation sync: missing translations, stale translations
+(their source changed since they were marked) and orphans (their source is gone). Prints
+one line per problem and exits 0 when there is no error, 1 otherwise.
+"""
+MARK_DESCRIPTION = """\
+Record that <content>/TOPIC/LANG.md is a current translation of the topic's source, after a
+person has compared them: writes the source's fingerprint into its 'translation_of' front-matter
+key and changes nothing else in the file. This is the only command that modifies content.
 """
 
 
@@ -56,11 +65,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--paper", choices=PAPER_SIZES, help="paper size (default: site.yaml 'paper', else letter)")
     p.add_argument("--html", action="store_true", help="also write the intermediate HTML beside each PDF")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--strict", action="store_true",
+                   help="stale or orphaned translations are errors instead of warnings")
     return p
 
 
 def check_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=f"{Path(sys.argv[0]).name} check", description=CHECK_DESCRIPTION)
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                   help="content folder holding topics and site.yaml (default: content)")
+    return p
+
+
+def mark_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"{Path(sys.argv[0]).name} mark-translated", description=MARK_DESCRIPTION)
+    p.add_argument("topic", metavar="TOPIC", help="topic id (its folder name)")
+    p.add_argument("lang", metavar="LANG", help="language of the reviewed translation, e.g. fr")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                    help="content folder holding topics and site.yaml (default: content)")
     return p
@@ -85,6 +105,17 @@ def run_check(argv: list[str]) -> int:
     return 1 if errors else 0
 
 
+def run_mark_translated(argv: list[str]) -> int:
+    args = mark_parser().parse_args(argv)
+    try:
+        path, value = mark_translated(args.content, args.topic, args.lang)
+    except ContentError as exc:
+        print_problems(list(exc.problems))
+        return 1
+    print(f"marked {path} as current (translation_of: {value})")
+    return 0
+
+
 def run_build(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     options = Options(
@@ -94,6 +125,7 @@ def run_build(argv: list[str]) -> int:
         langs=tuple(args.lang),
         paper=args.paper,
         write_html=args.html,
+        strict=args.strict,
     )
     started = time.monotonic()
     result = build(options)
@@ -124,7 +156,8 @@ def print_problems(problems: list[Problem]) -> None:
             print(line, file=sys.stderr)
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "check": run_check}
+COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "check": run_check,
+                                                   "mark-translated": run_mark_translated}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,19 +6,23 @@ A problem in one output never stops the others; a failed output leaves the previ
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import PROJECT_ROOT
 from .catalogue import Catalogue, load_catalogue
 from .fonts import missing_characters
-from .frontmatter import Translation
+from .frontmatter import Source, Translation
 from .markdown_html import markdown_to_html
 from .messages import Messages, load_messages
 from .page import PageContext, PageRenderer, Phone, RelatedTopic, TopicContext
 from .pdf import render_pdf
 from .problems import ContentError, Problem, did_you_mean, has_errors
 from .sanitize import sanitize, tel_href
+from .sync import sync_problems
+from .terms import mark_terms
+from .typography import typeset, typeset_tree
 from .write import write_atomic
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -35,6 +39,7 @@ class Options:
     langs: tuple[str, ...] = ()
     paper: str | None = None  # None: the site's paper
     write_html: bool = False
+    strict: bool = False  # stale or orphaned translations are errors, not warnings
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,8 @@ def build(options: Options) -> BuildResult:
         return result  # wrong settings would print a wrong phone number on every brochure
 
     selection = select(catalogue, options, result.problems)
+    result.problems.extend(sync_problems(catalogue, "error" if options.strict else "warning", missing=False,
+                                         only={t.src_path for t in selection}))
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
     renderer = PageRenderer([TEMPLATES_DIR])
     messages: dict[str, Messages] = {}
@@ -74,7 +81,8 @@ def build(options: Options) -> BuildResult:
             continue
         try:
             if translation.lang not in messages:
-                messages[translation.lang] = load_messages(LOCALES_DIR, translation.lang)
+                messages[translation.lang] = load_messages(locales_dirs(catalogue), translation.lang,
+                                                           catalogue.site.typography)
             output, problems = build_one(catalogue, translation, options, renderer, messages[translation.lang])
         except ContentError as exc:
             result.problems.extend(exc.problems)
@@ -118,7 +126,7 @@ def build_one(catalogue: Catalogue, translation: Translation, options: Options,
               renderer: PageRenderer, messages: Messages) -> tuple[Output | None, list[Problem]]:
     """Render one brochure; returns its output, or None with the reasons it failed."""
     topic, problems = topic_context(catalogue, translation)
-    context = page_context(catalogue, options, translation.lang, (topic,), translation.title, translation.summary)
+    context = page_context(catalogue, options, translation.lang, (topic,), topic.title, topic.summary)
     out_path = options.out_dir / translation.lang / f"{translation.topic_id}.pdf"
     output = render_document(catalogue, "brochure.html.j2", context, out_path, translation.src_path,
                              options, renderer, messages, problems)
@@ -127,26 +135,39 @@ def build_one(catalogue: Catalogue, translation: Translation, options: Options,
 
 def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[TopicContext, list[Problem]]:
     """Markdown to safe HTML, plus everything printed around it; problems found on the way."""
-    src = translation.src_path
+    src, lang, site = translation.src_path, translation.lang, catalogue.site
+
+    def printed(text: str) -> str:
+        return typeset(text, lang, site.typography)
+
+    def finish(root: ET.Element) -> None:
+        typeset_tree(root, lang, site.typography)
+        mark_terms(root, site.no_hyphenation)
+
     clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line,
-                     id_prefix=f"{translation.topic_id}--")
+                     id_prefix=f"{translation.topic_id}--", finish=finish)
     problems = list(clean.problems)
     topic = TopicContext(
         topic_id=translation.topic_id,
-        title=translation.title,
-        subtitle=translation.subtitle,
-        summary=translation.summary,
+        title=printed(translation.title),
+        subtitle=translation.subtitle and printed(translation.subtitle),
+        summary=translation.summary and printed(translation.summary),
         reviewed=translation.reviewed,
         body_html=clean.markup,
-        sources=translation.sources,
-        related=_related(catalogue, translation, problems),
+        sources=tuple(Source(printed(s.title), s.url) for s in translation.sources),
+        related=tuple(RelatedTopic(r.topic_id, printed(r.title)) for r in _related(catalogue, translation, problems)),
     )
-    printed = " ".join(filter(None, [translation.title, translation.subtitle, translation.summary,
-                                     *(s.title for s in translation.sources), clean.text]))
-    for char in missing_characters(printed):
+    printed_text = " ".join(filter(None, [topic.title, topic.subtitle, topic.summary,
+                                          *(s.title for s in topic.sources), clean.text]))
+    for char in missing_characters(printed_text):
         problems.append(Problem(src, f"character '{char}' (U+{ord(char):04X}) is not in the brochure font "
                                      "and would print in another font; replace it", severity="warning"))
     return topic, problems
+
+
+def locales_dirs(catalogue: Catalogue) -> list[Path]:
+    """Where layout-text catalogues are looked up: the content's own first, then the project's."""
+    return [catalogue.content_dir / "locales", LOCALES_DIR]
 
 
 def page_context(catalogue: Catalogue, options: Options, lang: str, topics: tuple[TopicContext, ...],

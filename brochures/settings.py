@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import ContentError
-from .schema import LANG_RE, Mapping, as_list, is_web_url, parse_mapping, read_text
+from .typography import CONVENTIONS, DEFAULT_CONVENTION
+from .schema import LANG_RE, TERM_RE, Mapping, as_list, is_web_url, parse_mapping, read_text
 
 PAPER_SIZES = ("letter", "a4")
 DEFAULT_LANGUAGES = ("en", "fr")
-SITE_KEYS = ("organisation", "phone", "website", "paper", "languages")
+SITE_KEYS = ("organisation", "phone", "website", "paper", "languages",
+             "typography", "source_language", "no_hyphenation")
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,9 @@ class Site:
     website: str | None = None
     paper: str = "letter"
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    typography: str = DEFAULT_CONVENTION  # French convention: fr-CA (OQLF) or fr-FR
+    source_language: str = "en"  # the language topics are written in first, unless a topic says otherwise
+    no_hyphenation: tuple[str, ...] = ()  # names of medicines and other terms printed whole
 
     def organisation_for(self, lang: str) -> str | None:
         names = dict(self.organisation)
@@ -44,6 +49,9 @@ def load_site(content_dir: Path) -> Site:
         website=_website(mapping, what),
         paper=_paper(mapping, what),
         languages=languages,
+        typography=_typography(mapping, what),
+        source_language=_source_language(mapping, what),
+        no_hyphenation=_no_hyphenation(mapping, what),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)
@@ -100,3 +108,30 @@ def _paper(mapping: Mapping, what: str) -> str:
         mapping.error("paper", f"{what}: 'paper' must be one of {', '.join(PAPER_SIZES)}, got '{paper}'")
         return "letter"
     return paper.lower()
+
+
+def _typography(mapping: Mapping, what: str) -> str:
+    value = mapping.text("typography", what) or DEFAULT_CONVENTION
+    if value not in CONVENTIONS:
+        mapping.error("typography", f"{what}: 'typography' must be one of {', '.join(CONVENTIONS)}, got '{value}'")
+        return DEFAULT_CONVENTION
+    return value
+
+
+def _source_language(mapping: Mapping, what: str) -> str:
+    value = mapping.text("source_language", what) or "en"
+    if not LANG_RE.match(value):
+        mapping.error("source_language", f"{what}: 'source_language' must be a language code such as en or fr")
+        return "en"
+    return value
+
+
+def _no_hyphenation(mapping: Mapping, what: str) -> tuple[str, ...]:
+    terms = []
+    for value in as_list(mapping, "no_hyphenation", what):
+        if not isinstance(value, str) or not TERM_RE.match(value.strip()):
+            mapping.error("no_hyphenation", f"{what}: no_hyphenation: '{value}' must be one word "
+                                            "(letters, digits, hyphens), e.g. pembrolizumab")
+        else:
+            terms.append(value.strip())
+    return tuple(terms)
