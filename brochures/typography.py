@@ -123,7 +123,7 @@ def _marks(text: str) -> str:
 def _french_rules(convention: str) -> list[Rule]:
     before_exclamation = NBSP if convention == "fr-FR" else ""
     return [
-        _rule(f"«({GAP})", lambda m: "«" + _marks(m.group(1)) + NBSP, protect=False),
+        _rule(f"«({GAP})", lambda m: "«" + NBSP + _marks(m.group(1)), protect=False),
         _rule(f"({GAP})»", lambda m: _marks(m.group(1)) + NBSP + "»", protect=False),
         _rule(f"{AFTER_WORD}({GAP}):(?=[\\s{MARK}{BLOCK}]|$)", lambda m: _marks(m.group(1)) + NBSP + ":"),
         _rule(f"{AFTER_WORD}({GAP})(?=[;!?])", lambda m: _marks(m.group(1)) + before_exclamation),
