@@ -150,8 +150,8 @@ def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[Topic
     topic = TopicContext(
         topic_id=translation.topic_id,
         title=printed(translation.title),
-        subtitle=translation.subtitle and printed(translation.subtitle),
-        summary=translation.summary and printed(translation.summary),
+        subtitle=_typeset_optional(translation.subtitle, lang, site.typography),
+        summary=_typeset_optional(translation.summary, lang, site.typography),
         reviewed=translation.reviewed,
         body_html=clean.markup,
         sources=tuple(Source(printed(s.title), s.url) for s in translation.sources),
@@ -178,7 +178,7 @@ def page_context(catalogue: Catalogue, options: Options, lang: str, topics: tupl
         title=title,
         summary=summary,
         topics=topics,
-        organisation=site.organisation_for(lang),
+        organisation=_typeset_optional(site.organisation_for(lang), lang, site.typography),
         phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
         website=site.website,
         paper=options.paper or site.paper,
@@ -221,3 +221,7 @@ def _related(catalogue: Catalogue, translation: Translation, problems: list[Prob
             continue
         related.append(RelatedTopic(topic_id, other.title))
     return tuple(related)
+
+
+def _typeset_optional(text: str | None, lang: str, convention: str) -> str | None:
+    return typeset(text, lang, convention) if text else None

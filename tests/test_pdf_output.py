@@ -91,7 +91,7 @@ def test_sample_catalogue_builds_every_topic_in_both_languages(sample):
 
 @pytest.mark.parametrize("lang, title, author, page_label", [
     ("en", "Immunotherapy", "Sample Cancer Clinic", "Page 1 of"),
-    ("fr", "Immunothérapie", "Clinique d'oncologie Exemple", "Page 1 de"),
+    ("fr", "Immunothérapie", "Clinique d’oncologie Exemple", "Page 1 de"),
 ])
 def test_sample_metadata_and_layout_text(sample, lang, title, author, page_label):
     _, out = sample
