@@ -56,11 +56,13 @@ class Messages:
         ]
 
 
-def load_messages(locales_dirs: Sequence[Path], lang: str, convention: str = DEFAULT_CONVENTION) -> Messages:
+def load_messages(locales_dirs: Path | Sequence[Path], lang: str, convention: str = DEFAULT_CONVENTION) -> Messages:
     """Read the first `<dir>/<lang>.po`; English needs none, since message ids are English.
 
     Translations are typeset like the body text (no-break space before a French colon...).
     """
+    if isinstance(locales_dirs, Path):
+        locales_dirs = [locales_dirs]
     found = [d / f"{lang}.po" for d in locales_dirs if (d / f"{lang}.po").is_file()]
     path = found[0] if found else locales_dirs[0] / f"{lang}.po"
     try:
