@@ -105,10 +105,12 @@ def mark_translated(content_dir: Path, topic_id: str, lang: str) -> tuple[Path, 
     if topic is None:
         raise ContentError(Problem(None, f"unknown topic '{topic_id}' ({did_you_mean(topic_id, catalogue.topics)})"))
     path = topic.folder / f"{lang}.md"
-    errors = [p for p in catalogue.problems if p.path == path and p.severity == "error"]
+    # A wrong fingerprint is what this command repairs; any other error must be fixed first.
+    errors = [p for p in catalogue.problems
+              if p.path == path and p.severity == "error" and "'translation_of'" not in p.message]
     if errors:
         raise ContentError(*errors)
-    if lang not in topic.translations:
+    if lang not in catalogue.site.languages or not path.is_file():
         raise ContentError(Problem(path, f"no '{lang}' translation to mark (site languages: "
                                          f"{', '.join(catalogue.site.languages)})"))
     src_lang = source_language(topic, catalogue.site.source_language)

@@ -141,3 +141,11 @@ def test_stale_translation_builds_with_a_warning_and_strict_refuses_it(catalogue
 
     assert main(["mark-translated", "fever", "fr", "--content", str(content)]) == 0
     assert build(content, "--strict", out=run.out_dir.parent / "again").code == 0
+
+
+def test_mark_translated_repairs_a_mangled_fingerprint(catalogue, capsys):
+    mangled = TRANSLATION.replace("summary:", "translation_of: 1e5\r\nsummary:")
+    content = catalogue({"fever/en.md": SOURCE, "fever/fr.md": mangled}, with_minimal=False)
+    assert "'translation_of' must be the 10-character fingerprint" in "\n".join(check(content, capsys)[1])
+    assert mark(content, "fever", "fr", capsys)[0] == 0
+    assert check(content, capsys) == (0, [])
