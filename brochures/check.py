@@ -7,14 +7,16 @@ from pathlib import Path
 from .bundles import load_bundles
 from .catalogue import Catalogue, load_catalogue
 from .frontmatter import Translation
-from .messages import load_messages
-from .pipeline import LOCALES_DIR, topic_context
+from .messages import catalogue_gaps, load_messages
+from .pipeline import TEMPLATES_DIR, locales_dirs, topic_context
 from .problems import ContentError, Problem
 from .readability import Readability, measure
+from .sync import sync_problems
 
 
 def check_catalogue(content_dir: Path) -> list[Problem]:
-    """Every problem a build would report before layout: front matter, links, images, HTML, bundles."""
+    """Every problem a build would report before layout: front matter, links, images, HTML,
+    bundles, layout-text catalogue gaps; and translations missing, stale or orphaned, as errors."""
     try:
         catalogue = load_catalogue(content_dir)
     except ContentError as exc:
@@ -22,17 +24,14 @@ def check_catalogue(content_dir: Path) -> list[Problem]:
     problems = list(catalogue.problems) + list(load_bundles(catalogue).problems)
     for lang in catalogue.site.languages:
         try:
-            load_messages(LOCALES_DIR, lang)
+            messages = load_messages(locales_dirs(catalogue), lang)
         except ContentError as exc:
             problems.extend(exc.problems)
+            continue
+        problems.extend(catalogue_gaps(messages, [TEMPLATES_DIR]))
+    problems.extend(sync_problems(catalogue))
     for topic in catalogue.topics.values():
-        for lang in catalogue.site.languages:
-            translation = topic.translations.get(lang)
-            if translation is None:
-                if not (topic.folder / f"{lang}.md").exists():
-                    problems.append(Problem(topic.folder / f"{lang}.md", f"missing translation: topic "
-                                            f"'{topic.id}' has no {lang}.md", severity="warning"))
-                continue
+        for translation in topic.translations.values():
             problems.extend(topic_context(catalogue, translation)[1])
     return problems
 

@@ -10,14 +10,16 @@ from typing import Callable, Sequence
 
 from .check import check_catalogue, readability_report
 from .pipeline import LAYOUTS, BuildResult, Options, build
-from .problems import Problem
+from .problems import ContentError, Problem
 from .settings import PAPER_SIZES, format_size
+from .sync import mark_translated
 
 DESCRIPTION = """\
 Build patient-information brochures (PDF) from Markdown topics.
 
-Commands: build (the default, may be omitted) and check (validate the content without
-rendering; `build.py check --help`).
+Commands: build (the default, may be omitted), check (validate the content and the
+translations without rendering; `build.py check --help`) and mark-translated (record that
+a translation is current after review; `build.py mark-translated --help`).
 
 Every topic folder <content>/<topic-id>/ holds one Markdown file per language (en.md,
 fr.md). Each is built into <out>/<lang>/<topic-id>.pdf, and each bundle of
@@ -33,6 +35,7 @@ examples:
                                             one bundle, plus a booklet to fold
   python build.py --large-print             large-print copies of everything
   python build.py check                     check the content without rendering
+  python build.py mark-translated immunotherapy fr   fr.md is current with its source
 
 exit status: 0 when every brochure built, 1 when something failed (one line per problem
 on stderr, as path:line: message), 2 for a wrong command line.
@@ -41,8 +44,14 @@ on stderr, as path:line: message), 2 for a wrong command line.
 
 CHECK_DESCRIPTION = """\
 Check every topic without rendering: front matter, related topics, images, raw HTML,
-missing translations and layout-text catalogues. Prints one line per problem and exits 0
-when there is no error, 1 otherwise.
+layout-text catalogues, and translation sync: missing translations, stale translations
+(their source changed since they were marked) and orphans (their source is gone). Prints
+one line per problem and exits 0 when there is no error, 1 otherwise.
+"""
+MARK_DESCRIPTION = """\
+Record that <content>/TOPIC/LANG.md is a current translation of the topic's source, after a
+person has compared them: writes the source's fingerprint into its 'translation_of' front-matter
+key and changes nothing else in the file. This is the only command that modifies content.
 """
 
 
@@ -69,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write <name>.print-marks.pdf instead: 3 mm bleed and crop marks for a print shop")
     p.add_argument("--html", action="store_true", help="also write the intermediate HTML beside each PDF")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--strict", action="store_true",
+                   help="stale or orphaned translations are errors instead of warnings")
     return p
 
 
@@ -80,6 +91,15 @@ def check_parser() -> argparse.ArgumentParser:
                    help="also report each topic's reading level against site.yaml 'readability' "
                         "(English: Flesch-Kincaid grade, default at most 8; French: Kandel-Moles, "
                         "default at least 60); a topic off target is an error")
+    return p
+
+
+def mark_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"{Path(sys.argv[0]).name} mark-translated", description=MARK_DESCRIPTION)
+    p.add_argument("topic", metavar="TOPIC", help="topic id (its folder name)")
+    p.add_argument("lang", metavar="LANG", help="language of the reviewed translation, e.g. fr")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                   help="content folder holding topics and site.yaml (default: content)")
     return p
 
 
@@ -106,6 +126,17 @@ def run_check(argv: list[str]) -> int:
     return 1 if errors else 0
 
 
+def run_mark_translated(argv: list[str]) -> int:
+    args = mark_parser().parse_args(argv)
+    try:
+        path, value = mark_translated(args.content, args.topic, args.lang)
+    except ContentError as exc:
+        print_problems(list(exc.problems))
+        return 1
+    print(f"marked {path} as current (translation_of: {value})")
+    return 0
+
+
 def run_build(argv: list[str]) -> int:
     cli = build_parser()
     args = cli.parse_args(argv)
@@ -123,6 +154,7 @@ def run_build(argv: list[str]) -> int:
         langs=tuple(args.lang),
         paper=args.paper,
         write_html=args.html,
+        strict=args.strict,
     )
     started = time.monotonic()
     result = build(options)
@@ -154,7 +186,8 @@ def print_problems(problems: list[Problem]) -> None:
             print(line, file=sys.stderr)
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "check": run_check}
+COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "check": run_check,
+                                                   "mark-translated": run_mark_translated}
 
 if __name__ == "__main__":
     sys.exit(main())

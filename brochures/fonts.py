@@ -21,7 +21,8 @@ FACES = (
     ("AtkinsonHyperlegible-Bold.ttf", 700, "normal"),
     ("AtkinsonHyperlegible-BoldItalic.ttf", 700, "italic"),
 )
-# Characters that print nothing, so need no glyph.
+# Characters that print nothing, so need no glyph. Other spaces do: the narrow no-break space
+# (U+202F) French typography asks for is not in the font and would print in another one.
 INVISIBLE = frozenset("\n\r\t\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
@@ -49,6 +50,6 @@ def missing_characters(text: str) -> list[str]:
     covered = _covered()
     seen: dict[str, None] = {}
     for char in text:
-        if char not in INVISIBLE and ord(char) not in covered and not char.isspace():
+        if char not in INVISIBLE and ord(char) not in covered and char != " ":
             seen.setdefault(char)
     return list(seen)

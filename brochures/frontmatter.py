@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import ContentError, Problem
-from .schema import TOPIC_ID_RE, Mapping, as_date, as_list, is_web_url, parse_mapping, read_text
+from .schema import LANG_RE, TOPIC_ID_RE, Mapping, as_date, as_list, is_web_url, parse_mapping, read_text
 
-FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "reviewed", "sources", "related")
+FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "reviewed", "sources", "related",
+                     "source_language", "translation_of")
+TRANSLATION_OF_RE = re.compile(r"^[0-9a-f]{10}$")
 SOURCE_KEYS = ("title", "url")
 WHAT = "front matter"
 
@@ -36,6 +39,9 @@ class Translation:
     related_line: int
     body: str
     body_line: int  # file line of the body's first line, to locate problems found in it
+    source_language: str | None = None  # this topic's source language, when not the site's
+    translation_of: str | None = None  # fingerprint of the source version this translates
+    translation_of_line: int | None = None
 
 
 def load_translation(src_path: Path, topic_id: str, lang: str) -> Translation:
@@ -57,6 +63,9 @@ def load_translation(src_path: Path, topic_id: str, lang: str) -> Translation:
         related_line=mapping.line_of("related"),
         body=body,
         body_line=body_line,
+        source_language=_source_language(mapping),
+        translation_of=_translation_of(mapping),
+        translation_of_line=mapping.lines.get("translation_of"),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)
@@ -107,3 +116,20 @@ def _related(mapping: Mapping) -> tuple[str, ...]:
         elif item not in related:
             related.append(item)
     return tuple(related)
+
+
+def _source_language(mapping: Mapping) -> str | None:
+    value = mapping.text("source_language", WHAT)
+    if value is not None and not LANG_RE.match(value):
+        mapping.error("source_language", f"{WHAT}: 'source_language' must be a language code such as en or fr")
+        return None
+    return value
+
+
+def _translation_of(mapping: Mapping) -> str | None:
+    value = mapping.text("translation_of", WHAT)
+    if value is not None and not TRANSLATION_OF_RE.match(value):
+        mapping.error("translation_of", f"{WHAT}: 'translation_of' must be the 10-character fingerprint "
+                                        "written by 'build.py mark-translated', in quotes")
+        return None
+    return value

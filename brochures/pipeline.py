@@ -6,6 +6,7 @@ Data flows one way: catalogue → jobs → Markdown → sanitised HTML → page 
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from . import PROJECT_ROOT
 from .bundles import Bundles, bundle_problems_for, load_bundles
 from .catalogue import Catalogue, load_catalogue
 from .fonts import missing_characters
-from .frontmatter import Translation
+from .frontmatter import Source, Translation
 from .imposition import impose_booklet
 from .markdown_html import markdown_to_html
 from .messages import Messages, load_messages
@@ -22,6 +23,9 @@ from .pdf import render_pdf
 from .problems import ContentError, Problem, did_you_mean, has_errors
 from .sanitize import sanitize, tel_href
 from .settings import format_size, text_for
+from .sync import sync_problems
+from .terms import mark_terms
+from .typography import typeset, typeset_tree
 from .variants import Variant
 from .write import write_atomic
 
@@ -44,6 +48,7 @@ class Options:
     large_print: bool = False
     print_marks: bool = False
     write_html: bool = False
+    strict: bool = False  # stale or orphaned translations are errors, not warnings
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ def build(options: Options) -> BuildResult:
     bundles = load_bundles(catalogue)
     result.problems.extend(bundles.problems)
     jobs = plan(catalogue, bundles, options, result.problems)
+    result.problems.extend(sync_problems(catalogue, "error" if options.strict else "warning", missing=False,
+                                         only={t.src_path for job in jobs for t in job.translations}))
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
     renderer = PageRenderer([options.content_dir / "templates", TEMPLATES_DIR])
     messages: dict[str, Messages] = {}
@@ -106,7 +113,7 @@ def build(options: Options) -> BuildResult:
             continue
         try:
             if job.lang not in messages:
-                messages[job.lang] = load_messages(LOCALES_DIR, job.lang)
+                messages[job.lang] = load_messages(locales_dirs(catalogue), job.lang, catalogue.site.typography)
             outputs = render_job(catalogue, job, variant, options, renderer, messages[job.lang], result.problems)
         except ContentError as exc:
             result.problems.extend(exc.problems)
@@ -210,26 +217,39 @@ def _write(path: Path, data: bytes, pages: int, html: str | None, options: Optio
 
 def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[TopicContext, list[Problem]]:
     """Markdown to safe HTML, plus everything printed around it; problems found on the way."""
-    src = translation.src_path
+    src, lang, site = translation.src_path, translation.lang, catalogue.site
+
+    def printed(text: str) -> str:
+        return typeset(text, lang, site.typography)
+
+    def finish(root: ET.Element) -> None:
+        typeset_tree(root, lang, site.typography)
+        mark_terms(root, site.no_hyphenation)
+
     clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line,
-                     id_prefix=f"{translation.topic_id}--")
+                     id_prefix=f"{translation.topic_id}--", finish=finish)
     problems = list(clean.problems)
     topic = TopicContext(
         topic_id=translation.topic_id,
-        title=translation.title,
-        subtitle=translation.subtitle,
-        summary=translation.summary,
+        title=printed(translation.title),
+        subtitle=_typeset_optional(translation.subtitle, lang, site.typography),
+        summary=_typeset_optional(translation.summary, lang, site.typography),
         reviewed=translation.reviewed,
         body_html=clean.markup,
-        sources=translation.sources,
-        related=_related(catalogue, translation, problems),
+        sources=tuple(Source(printed(s.title), s.url) for s in translation.sources),
+        related=tuple(RelatedTopic(r.topic_id, printed(r.title)) for r in _related(catalogue, translation, problems)),
     )
-    printed = " ".join(filter(None, [translation.title, translation.subtitle, translation.summary,
-                                     *(s.title for s in translation.sources), clean.text]))
-    for char in missing_characters(printed):
+    printed_text = " ".join(filter(None, [topic.title, topic.subtitle, topic.summary,
+                                          *(s.title for s in topic.sources), clean.text]))
+    for char in missing_characters(printed_text):
         problems.append(Problem(src, f"character '{char}' (U+{ord(char):04X}) is not in the brochure font "
                                      "and would print in another font; replace it", severity="warning"))
     return topic, problems
+
+
+def locales_dirs(catalogue: Catalogue) -> list[Path]:
+    """Where layout-text catalogues are looked up: the content's own first, then the project's."""
+    return [catalogue.content_dir / "locales", LOCALES_DIR]
 
 
 def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, ...], variant: Variant,
@@ -239,10 +259,10 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
     site = catalogue.site
     context = PageContext(
         lang=job.lang,
-        title=job.title,
-        summary=job.summary,
+        title=typeset(job.title, job.lang, site.typography),
+        summary=_typeset_optional(job.summary, job.lang, site.typography),
         topics=topics,
-        organisation=site.organisation_for(job.lang),
+        organisation=_typeset_optional(site.organisation_for(job.lang), job.lang, site.typography),
         phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
         website=site.website,
         paper=variant.paper,
@@ -291,3 +311,7 @@ def _related(catalogue: Catalogue, translation: Translation, problems: list[Prob
             continue
         related.append(RelatedTopic(topic_id, other.title))
     return tuple(related)
+
+
+def _typeset_optional(text: str | None, lang: str, convention: str) -> str | None:
+    return typeset(text, lang, convention) if text else None

@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import tinyhtml5
@@ -69,11 +70,13 @@ def tel_href(phone: str) -> str:
     return f"tel:{digits}"
 
 
-def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: str = "") -> Sanitized:
+def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: str = "",
+             finish: Callable[[ET.Element], None] | None = None) -> Sanitized:
     """Return the safe HTML and a problem for everything refused.
 
     Ids and in-page links get `id_prefix`, so that several topics can share one document
-    (a bundle) without their section anchors or footnotes colliding.
+    (a bundle) without their section anchors or footnotes colliding. `finish` edits the
+    clean tree's text (typography, terms) once phone numbers are links and so left alone.
     """
     document = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{html}</body></html>",
                                namespace_html_elements=False)
@@ -82,6 +85,8 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: st
     cleaner = _Cleaner(src_path, body, body_line)
     cleaner.clean_children(root)
     _link_phones(root)
+    if finish is not None:
+        finish(root)
     if id_prefix:
         _prefix_ids(root, id_prefix)
     out = _escape_text(root.text or "") + "".join(ET.tostring(child, encoding="unicode", method="html") for child in root)

@@ -20,6 +20,7 @@ from .problems import ContentError, Problem, did_you_mean
 
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 TOPIC_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TERM_RE = re.compile(r"^[^\W_]+(?:-[^\W_]+)*$")  # one word, hyphens allowed: PD-L1, nivolumab
 # PyYAML builds values that only look typed with plain Python calls, which fail on
 # `2026-02-30` (no such day) or `0x_`: these are input problems, not crashes.
 CONSTRUCTOR_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)

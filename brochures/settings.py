@@ -8,12 +8,14 @@ from pathlib import Path
 
 from .branding import Branding, read_colors, read_email, read_logo
 from .problems import ContentError
-from .schema import LANG_RE, Mapping, as_list, is_web_url, parse_mapping, read_text
+from .typography import CONVENTIONS, DEFAULT_CONVENTION
+from .schema import LANG_RE, TERM_RE, Mapping, as_list, is_web_url, parse_mapping, read_text
 
 PAPER_SIZES = ("letter", "a4")
 DEFAULT_LANGUAGES = ("en", "fr")
 SITE_KEYS = ("organisation", "phone", "website", "paper", "languages",
-             "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "readability")
+             "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "readability",
+             "typography", "source_language", "no_hyphenation")
 ONLINE_URL_FIELDS = ("{lang}", "{topic}")
 READABILITY_TARGETS = {"grade": 8.0, "kandel_moles": 60.0}  # English grade at most; French score at least
 Localized = tuple[tuple[str, str], ...]  # (lang, text); lang "" is for every language
@@ -37,6 +39,9 @@ class Site:
     hours: Localized = ()
     online_url: str | None = None  # pattern with {lang} and {topic}
     readability: tuple[tuple[str, float], ...] = tuple(READABILITY_TARGETS.items())
+    typography: str = DEFAULT_CONVENTION  # French convention: fr-CA (OQLF) or fr-FR
+    source_language: str = "en"  # the language topics are written in first, unless a topic says otherwise
+    no_hyphenation: tuple[str, ...] = ()  # names of medicines and other terms printed whole
 
     def organisation_for(self, lang: str) -> str | None:
         return text_for(self.organisation, lang)
@@ -76,6 +81,9 @@ def load_site(content_dir: Path) -> Site:
         hours=_localized(mapping, "hours", what, languages),
         online_url=_online_url(mapping, what),
         readability=_readability(mapping, what),
+        typography=_typography(mapping, what),
+        source_language=_source_language(mapping, what),
+        no_hyphenation=_no_hyphenation(mapping, what),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)
@@ -182,3 +190,28 @@ def _readability(mapping: Mapping, what: str) -> tuple[tuple[str, float], ...]:
         else:
             targets[name] = float(target)
     return tuple(targets.items())
+def _typography(mapping: Mapping, what: str) -> str:
+    value = mapping.text("typography", what) or DEFAULT_CONVENTION
+    if value not in CONVENTIONS:
+        mapping.error("typography", f"{what}: 'typography' must be one of {', '.join(CONVENTIONS)}, got '{value}'")
+        return DEFAULT_CONVENTION
+    return value
+
+
+def _source_language(mapping: Mapping, what: str) -> str:
+    value = mapping.text("source_language", what) or "en"
+    if not LANG_RE.match(value):
+        mapping.error("source_language", f"{what}: 'source_language' must be a language code such as en or fr")
+        return "en"
+    return value
+
+
+def _no_hyphenation(mapping: Mapping, what: str) -> tuple[str, ...]:
+    terms = []
+    for value in as_list(mapping, "no_hyphenation", what):
+        if not isinstance(value, str) or not TERM_RE.match(value.strip()):
+            mapping.error("no_hyphenation", f"{what}: no_hyphenation: '{value}' must be one word "
+                                            "(letters, digits, hyphens), e.g. pembrolizumab")
+        else:
+            terms.append(value.strip())
+    return tuple(terms)

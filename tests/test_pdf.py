@@ -50,7 +50,7 @@ def test_structure_tree_has_real_headings_lists_tables_links_and_figures(branded
 
 def test_every_figure_is_described_and_the_decorative_image_is_not_a_figure(branded):
     figures = [alt for tag, alt in structure(branded / "fr" / "hand-care.pdf") if tag == "Figure"]
-    assert figures == ["Une main à la paume rouge et sèche", "Code QR : cette brochure en ligne"]
+    assert figures == ["Une main à la paume rouge et sèche", "Code QR\xa0: cette brochure en ligne"]
 
 
 def test_links_have_a_description(branded):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from brochures.pipeline import BuildResult, Options, build
+from brochures.messages import template_messages
+from brochures.pipeline import TEMPLATES_DIR, BuildResult, Options, build
 
 from .conftest import FIXTURES, SAMPLE_CONTENT, pdf_text
 from .pdfread import outline, top_text, uris
@@ -54,7 +56,7 @@ def test_sample_catalogue_builds_every_topic_in_both_languages(sample):
 
 @pytest.mark.parametrize("lang, title, author, page_label", [
     ("en", "Immunotherapy", "Sample Cancer Clinic", "Page 1 of"),
-    ("fr", "Immunothérapie", "Clinique d'oncologie Exemple", "Page 1 de"),
+    ("fr", "Immunothérapie", "Clinique d’oncologie Exemple", "Page 1 de"),
 ])
 def test_sample_metadata_and_layout_text(sample, lang, title, author, page_label):
     _, out = sample
@@ -74,12 +76,18 @@ def test_sample_metadata_and_layout_text(sample, lang, title, author, page_label
 
 def test_french_brochure_has_no_english_layout_text(sample):
     _, out = sample
-    text = pdf_text(out / "fr" / "immunotherapy.pdf")
-    for english in ("Page 1 of", "For any questions", "Related topics", "Call your care team",
-                    "Information for patients", "has not been clinically reviewed"):
-        assert english not in text
-    assert "Pour toute question" in text
-    assert "À lire aussi" in text
+    # Every template message as a pattern, its placeholders ({page}, %(date)s) matching any word.
+    english_layout = [re.compile(r"\S+".join(map(re.escape, re.split(r"\{\w+\}|%\(\w+\)s", message))))
+                      for message in template_messages([TEMPLATES_DIR]) if message != "Sources"]  # same in French
+    assert len(english_layout) > 10
+    for topic in ("immunotherapy", "chemotherapy", "radiation-therapy"):
+        text = " ".join(pdf_text(out / "fr" / f"{topic}.pdf").split())
+        for english in english_layout:
+            assert not english.search(text), (topic, english.pattern)
+    text = " ".join(pdf_text(out / "fr" / "immunotherapy.pdf").split())
+    for french in ("Page 1 de", "Pour toute question", "À lire aussi", "Appelez votre équipe soignante :",
+                   "Information pour les patients".upper(), "Mes questions pour mon équipe soignante"):
+        assert french in text, french
 
 
 def test_phone_numbers_are_clickable(sample):
