@@ -28,7 +28,8 @@ sys.path.insert(0, sys.argv[1])
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from brochures.fonts import font_face_css
-from brochures.pipeline import STYLES_DIR, Options, build
+from brochures import STYLES_DIR
+from brochures.pipeline import Options, build
 from brochures.variants import Variant
 mode, content, out, bundle, lang = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), sys.argv[5], sys.argv[6]
 

@@ -8,3 +8,6 @@ __version__ = "0.1.0"
 
 #: The project folder holding templates/, styles/ and locales/ beside the package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+STYLES_DIR = PROJECT_ROOT / "styles"
+LOCALES_DIR = PROJECT_ROOT / "locales"

@@ -8,7 +8,8 @@ from .bundles import load_bundles
 from .catalogue import Catalogue, load_catalogue
 from .frontmatter import Translation
 from .messages import catalogue_gaps, load_messages
-from .pipeline import TEMPLATES_DIR, locales_dirs, topic_context
+from . import TEMPLATES_DIR
+from .render import locales_dirs, topic_context
 from .problems import ContentError, Problem
 from .readability import Readability, measure
 from .sync import sync_problems

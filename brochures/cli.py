@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import time
 from pathlib import Path
 from typing import Callable, Sequence
 
 from .check import check_catalogue, readability_report
-from .pipeline import LAYOUTS, BuildResult, Options, build
-from .problems import ContentError, Problem
-from .settings import PAPER_SIZES, format_size
+from .pipeline import build
+from .plan import LAYOUTS, Options
+from .problems import ContentError
+from .report import BuildDisplay, print_problems, print_summary, write_report
+from .settings import PAPER_SIZES
 from .sync import mark_translated
 
 DESCRIPTION = """\
@@ -77,9 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--print-marks", action="store_true",
                    help="write <name>.print-marks.pdf instead: 3 mm bleed and crop marks for a print shop")
     p.add_argument("--html", action="store_true", help="also write the intermediate HTML beside each PDF")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("--strict", action="store_true",
                    help="stale or orphaned translations are errors instead of warnings")
+    p.add_argument("--force", action="store_true", help="render everything, even what is up to date")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="render in N worker processes (default: the number of cores)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("-v", "--verbose", action="store_true", help="also say why each brochure renders again")
     return p
 
 
@@ -156,34 +164,22 @@ def run_build(argv: list[str]) -> int:
         write_html=args.html,
         strict=args.strict,
     )
-    started = time.monotonic()
-    result = build(options)
-    report(result, time.monotonic() - started, quiet=args.quiet)
+    signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        with BuildDisplay(quiet=args.quiet, verbose=args.verbose) as display:
+            result = build(options, force=args.force, jobs=args.jobs, progress=display)
+    except KeyboardInterrupt:
+        print("interrupted: finished brochures are kept, nothing half-written was left; "
+              "run the build again to finish the job", file=sys.stderr)
+        return 130
+    if options.out_dir.is_dir():
+        write_report(result, options.out_dir)
+    print_summary(result, quiet=args.quiet)
     return 0 if result.ok else 1
 
 
-def report(result: BuildResult, seconds: float, quiet: bool) -> None:
-    """Results on stdout, problems on stderr: one line each, errors after warnings."""
-    if not quiet:
-        for output in result.outputs:
-            print(f"built {output.path} ({output.pages} page{'s' if output.pages != 1 else ''}, "
-                  f"{format_size(output.size)})")
-    print_problems(result.problems)
-    errors = len({str(p) for p in result.problems if p.severity == "error"})
-    if not quiet or errors:
-        status = "failed" if errors else "done"
-        print(f"{status}: {len(result.outputs)} brochure(s) built, {errors} error(s), {seconds:.1f} s",
-              file=sys.stderr if errors else sys.stdout)
-
-
-def print_problems(problems: list[Problem]) -> None:
-    """One line each on stderr, warnings first so that errors end the output; no repeats."""
-    seen: set[str] = set()
-    for problem in sorted(problems, key=lambda p: p.severity != "warning"):
-        line = str(problem)
-        if line not in seen:
-            seen.add(line)
-            print(line, file=sys.stderr)
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "check": run_check,

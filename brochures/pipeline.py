@@ -1,89 +1,51 @@
-"""Run the whole build: load the catalogue, plan the documents, render each one, write it safely.
+"""Run a build: load the catalogue, plan the documents, render what changed, record and report.
 
-Data flows one way: catalogue → jobs → Markdown → sanitised HTML → page → PDF → (imposition)
-→ file. A problem in one document never stops the others; a failed one keeps its old file.
+Data flows one way: catalogue → jobs → (fingerprint: skip what is current) → render, in worker
+processes when there are several jobs → record. A problem in one document never stops the
+others; a failed document keeps its previous file; an interrupted build leaves no partial file
+and a record that matches the disk, so the next build finishes the job.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field, replace
+import multiprocessing
+import signal
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
-from . import PROJECT_ROOT
-from .bundles import Bundles, bundle_problems_for, load_bundles
+from .bundles import load_bundles
 from .catalogue import Catalogue, load_catalogue
-from .fonts import missing_characters
-from .frontmatter import Source, Translation
-from .imposition import impose_booklet
-from .markdown_html import markdown_to_html
-from .messages import Messages, load_messages
-from .page import PageContext, PageRenderer, Phone, RelatedTopic, TopicContext
-from .pdf import render_pdf
-from .problems import ContentError, Problem, did_you_mean, has_errors
-from .sanitize import sanitize, tel_href
-from .settings import format_size, text_for
+from .plan import Job, Options, plan, variant_for
+from .problems import ContentError, Problem, has_errors
+from .record import BuildRecord, Entry, Fingerprint, Hasher, fingerprint, job_id
+from .render import JobResult, Output, Task, run_task
 from .sync import sync_problems
-from .terms import mark_terms
-from .typography import typeset, typeset_tree
-from .variants import Variant
-from .write import write_atomic
 
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-STYLES_DIR = PROJECT_ROOT / "styles"
-LOCALES_DIR = PROJECT_ROOT / "locales"
-BASE_STYLESHEET = "brochure.css"
-LAYOUTS = ("normal", "booklet")
-
-
-@dataclass(frozen=True)
-class Options:
-    content_dir: Path
-    out_dir: Path
-    topics: tuple[str, ...] = ()
-    bundles: tuple[str, ...] = ()
-    langs: tuple[str, ...] = ()
-    paper: str | None = None  # None: the site's paper
-    layout: str = "normal"
-    large_print: bool = False
-    print_marks: bool = False
-    write_html: bool = False
-    strict: bool = False  # stale or orphaned translations are errors, not warnings
-
-
-@dataclass(frozen=True)
-class Job:
-    """One document in one language: a topic, or a bundle of topics."""
-
-    name: str  # path under <out>/<lang>/ without suffix: "immunotherapy", "bundles/kit"
-    lang: str
-    template: str
-    translations: tuple[Translation, ...]
-    title: str
-    summary: str | None
-    src_path: Path  # the file problems are reported against
-
-
-@dataclass(frozen=True)
-class Output:
-    path: Path
-    pages: int
-    size: int  # bytes
-    size: int = 0  # bytes, for the build report and the mailing limit
+Progress = Callable[[str, str, str], None]  # (event, job id, detail): "start", "rendered", ...
 
 
 @dataclass
 class BuildResult:
     outputs: list[Output] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)  # job ids
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # file paths under <out>
+    failed: dict[str, str] = field(default_factory=dict)  # job id → first reason
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.problems)
 
 
-def build(options: Options) -> BuildResult:
+def build(options: Options, force: bool = False, jobs: int = 1, progress: Progress | None = None) -> BuildResult:
+    """Bring `<out>` up to date with the content; `force` renders everything again."""
+    started = time.monotonic()
     result = BuildResult()
+    notify = progress or (lambda event, name, detail: None)
     try:
         catalogue = load_catalogue(options.content_dir)
     except ContentError as exc:
@@ -96,222 +58,123 @@ def build(options: Options) -> BuildResult:
 
     bundles = load_bundles(catalogue)
     result.problems.extend(bundles.problems)
-    jobs = plan(catalogue, bundles, options, result.problems)
+    planned = plan(catalogue, bundles, options, result.problems)
+    result.failed.update(planned.unbuildable)
     result.problems.extend(sync_problems(catalogue, "error" if options.strict else "warning", missing=False,
-                                         only={t.src_path for job in jobs for t in job.translations}))
+                                         only={t.src_path for job in planned.jobs for t in job.translations}))
+    variant = variant_for(options, catalogue)
+    record = BuildRecord.load(options.out_dir)
+    _remove_partial_files(options.out_dir)
+    result.removed = _remove_deleted(catalogue, record, options)
+    if result.removed:
+        record.save(options.out_dir)
+
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
-    renderer = PageRenderer([options.content_dir / "templates", TEMPLATES_DIR])
-    messages: dict[str, Messages] = {}
-    variant = Variant(paper=options.paper or catalogue.site.paper, large_print=options.large_print,
-                      print_marks=options.print_marks)
-    for job in jobs:
+    hasher = Hasher()
+    todo: list[tuple[str, Task, Fingerprint]] = []
+    for job in planned.jobs:
+        identity = job_id(job, variant, options)
         broken = [t.src_path for t in job.translations if t.src_path in failed_sources]
         if broken:
+            reason = f"{broken[0].parent.name}/{broken[0].name} has errors"
+            result.failed[identity] = reason
             if job.template == "bundle.html.j2":
-                result.problems.append(Problem(job.src_path, f"bundle '{job.name}' ({job.lang}) not built: "
-                                               f"{broken[0].parent.name}/{broken[0].name} has errors"))
+                result.problems.append(Problem(job.src_path, f"bundle '{job.name}' ({job.lang}) not built: {reason}"))
             continue
-        try:
-            if job.lang not in messages:
-                messages[job.lang] = load_messages(locales_dirs(catalogue), job.lang, catalogue.site.typography)
-            outputs = render_job(catalogue, job, variant, options, renderer, messages[job.lang], result.problems)
-        except ContentError as exc:
-            result.problems.extend(exc.problems)
+        stamp = fingerprint(job, catalogue, variant, options, hasher)
+        if not force and record.is_current(identity, stamp, options.out_dir):
+            result.unchanged.append(identity)
+            notify("unchanged", identity, "")
             continue
-        result.outputs.extend(outputs)
+        notify("plan", identity, "; ".join(record.reasons(identity, stamp)) if not force else "forced")
+        todo.append((identity, Task(catalogue, job, variant, options), stamp))
+
+    finished: dict[int, list[Output]] = {}
+    for index, job_result in _run([task for _, task, _ in todo], jobs):
+        identity, task, stamp = todo[index]
+        result.problems.extend(job_result.problems)
+        if not job_result.outputs or has_errors(job_result.problems):
+            result.failed[identity] = next((p.message for p in job_result.problems if p.severity == "error"),
+                                           "not rendered")
+            notify("failed", identity, result.failed[identity])
+            continue
+        finished[index] = job_result.outputs
+        record.entries[identity] = _entry(task.job, stamp, job_result.outputs, options.out_dir)
+        record.save(options.out_dir)
+        notify("rendered", identity, "\n".join(output.describe(options.out_dir) for output in job_result.outputs))
+    for index in sorted(finished):  # plan order, however the workers finished
+        result.rendered.append(todo[index][0])
+        result.outputs.extend(finished[index])
+    result.seconds = time.monotonic() - started
     return result
 
 
-def plan(catalogue: Catalogue, bundles: Bundles, options: Options, problems: list[Problem]) -> list[Job]:
-    """The documents to build, in a stable order; unknown names are reported.
+def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, JobResult]]:
+    """(index, result) as each task finishes; in worker processes when there are several tasks.
 
-    Nothing named: every topic and every bundle. Topics named: those; bundles named: those.
+    The costliest documents (bundles) start first, so that no worker is left with a long one
+    at the end while the others wait.
     """
-    site_langs = catalogue.site.languages
-    for lang in options.langs:
-        if lang not in site_langs:
-            problems.append(Problem(None, f"unknown language '{lang}'; the site languages are "
-                                          f"{', '.join(site_langs)} (site.yaml 'languages')"))
-    for topic_id in options.topics:
-        if topic_id not in catalogue.topics:
-            problems.append(Problem(None, f"unknown topic '{topic_id}' "
-                                          f"({did_you_mean(topic_id, catalogue.topics)})"))
-    for bundle_id in options.bundles:
-        if bundle_id not in bundles.declared:
-            problems.append(Problem(catalogue.content_dir / "bundles.yaml", f"unknown bundle '{bundle_id}' "
-                                    f"({did_you_mean(bundle_id, bundles.declared)})"))
-    langs = [lang for lang in site_langs if not options.langs or lang in options.langs]
-    everything = not options.topics and not options.bundles
-    topic_ids = [t for t in catalogue.topics if everything or t in options.topics]
-    chosen_bundles = [b for b in bundles.valid if everything or b.id in options.bundles]
-
-    jobs = []
-    for topic_id in topic_ids:
-        topic = catalogue.topics[topic_id]
-        for lang in langs:
-            translation = topic.translations.get(lang)
-            if translation is not None:
-                jobs.append(Job(topic_id, lang, "brochure.html.j2", (translation,), translation.title,
-                                translation.summary, translation.src_path))
-            elif not (topic.folder / f"{lang}.md").exists():
-                explicit = bool(options.topics and options.langs)
-                problems.append(Problem(
-                    topic.folder / f"{lang}.md",
-                    f"missing translation: topic '{topic_id}' has no {lang}.md, so no '{lang}' brochure",
-                    severity="error" if explicit else "warning",
-                ))
-    for bundle in chosen_bundles:
-        for lang in langs:
-            missing = bundle_problems_for(bundle, catalogue, lang)
-            if missing:
-                problems.extend(missing)
-                continue
-            translations = tuple(catalogue.topics[t].translations[lang] for t in bundle.topics)
-            jobs.append(Job(f"bundles/{bundle.id}", lang, "bundle.html.j2", translations, bundle.titles[lang],
-                            " · ".join(t.title for t in translations), bundle.src_path))
-    return jobs
+    if jobs <= 1 or len(tasks) <= 1:
+        for index, task in enumerate(tasks):
+            yield index, run_task(task)
+        return
+    order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i]))
+    pool = multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=_worker_init)
+    try:
+        yield from pool.imap_unordered(_indexed, [(i, tasks[i]) for i in order])
+        pool.close()
+    except BaseException:
+        pool.terminate()  # SIGTERM: each worker removes its temporary file (see _worker_init)
+        raise
+    finally:
+        pool.join()
 
 
-def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Options, renderer: PageRenderer,
-               messages: Messages, problems: list[Problem]) -> list[Output]:
-    """Render one document, plus its imposed booklet when asked; nothing is written on error."""
-    job_problems: list[Problem] = []
-    topics = []
-    for translation in job.translations:
-        topic, found = topic_context(catalogue, translation)
-        topics.append(topic)
-        job_problems.extend(found)
-    problems.extend(job_problems)
-    if has_errors(job_problems):
-        return []
-    out_base = options.out_dir / job.lang / job.name
-    outputs = []
-    flat = render_document(catalogue, job, tuple(topics), variant, renderer, messages, problems)
-    if flat is None:
-        return []
-    data, pages, html = flat
-    outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.pdf"), data, pages, html, options))
-    limit = catalogue.site.mail_limit
-    if len(data) > limit:
-        problems.append(Problem(job.src_path, f"{outputs[0].path.name} is {format_size(len(data))}, over the "
-                                f"mailing limit of {format_size(limit)} (site.yaml 'mail_limit'); use smaller "
-                                "images", severity="warning"))
-    if options.layout == "booklet":
-        half = render_document(catalogue, job, tuple(topics), replace(variant, booklet_pages=True), renderer,
-                               messages, problems)
-        if half is None:
-            return outputs
-        data, pages, html = half
-        imposed = impose_booklet(data, variant.sheet)
-        outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
-                              -(-pages // 4) * 2, None, options))
-    return outputs
+def _cost(task: Task) -> int:
+    return sum(len(t.body) for t in task.job.translations) * (2 if task.options.layout == "booklet" else 1)
 
 
-def _write(path: Path, data: bytes, pages: int, html: str | None, options: Options) -> Output:
-    write_atomic(path, data)
-    if options.write_html and html is not None:
-        write_atomic(path.with_suffix(".html"), html.encode("utf-8"))
-    return Output(path, pages, len(data))
+def _indexed(item: tuple[int, Task]) -> tuple[int, JobResult]:
+    index, task = item
+    return index, run_task(task)
 
 
-def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[TopicContext, list[Problem]]:
-    """Markdown to safe HTML, plus everything printed around it; problems found on the way."""
-    src, lang, site = translation.src_path, translation.lang, catalogue.site
-
-    def printed(text: str) -> str:
-        return typeset(text, lang, site.typography)
-
-    def finish(root: ET.Element) -> None:
-        typeset_tree(root, lang, site.typography)
-        mark_terms(root, site.no_hyphenation)
-
-    clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line,
-                     id_prefix=f"{translation.topic_id}--", finish=finish)
-    problems = list(clean.problems)
-    topic = TopicContext(
-        topic_id=translation.topic_id,
-        title=printed(translation.title),
-        subtitle=_typeset_optional(translation.subtitle, lang, site.typography),
-        summary=_typeset_optional(translation.summary, lang, site.typography),
-        reviewed=translation.reviewed,
-        body_html=clean.markup,
-        sources=tuple(Source(printed(s.title), s.url) for s in translation.sources),
-        related=tuple(RelatedTopic(r.topic_id, printed(r.title)) for r in _related(catalogue, translation, problems)),
-    )
-    printed_text = " ".join(filter(None, [topic.title, topic.subtitle, topic.summary,
-                                          *(s.title for s in topic.sources), clean.text]))
-    for char in missing_characters(printed_text):
-        problems.append(Problem(src, f"character '{char}' (U+{ord(char):04X}) is not in the brochure font "
-                                     "and would print in another font; replace it", severity="warning"))
-    return topic, problems
+def _worker_init() -> None:
+    """Turn SIGTERM into KeyboardInterrupt in workers, so write_atomic cleans up after itself."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
 
 
-def locales_dirs(catalogue: Catalogue) -> list[Path]:
-    """Where layout-text catalogues are looked up: the content's own first, then the project's."""
-    return [catalogue.content_dir / "locales", LOCALES_DIR]
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
-def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, ...], variant: Variant,
-                    renderer: PageRenderer, messages: Messages,
-                    problems: list[Problem]) -> tuple[bytes, int, str] | None:
-    """Page → PDF bytes, page count and the HTML; None when the layout text has errors."""
-    site = catalogue.site
-    context = PageContext(
-        lang=job.lang,
-        title=typeset(job.title, job.lang, site.typography),
-        summary=_typeset_optional(job.summary, job.lang, site.typography),
-        topics=topics,
-        organisation=_typeset_optional(site.organisation_for(job.lang), job.lang, site.typography),
-        phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
-        website=site.website,
-        paper=variant.paper,
-        body_classes=variant.body_classes,
-        brand_css=site.branding.css(),
-        has_logo=site.branding.logo is not None,
-        address=text_for(site.address, job.lang),
-        email=site.email,
-        hours=text_for(site.hours, job.lang),
-        online_url=site.online_url_for(job.lang, topics[0].topic_id) if len(topics) == 1 else None,
-    )
-    html = renderer.render(job.template, context, messages)
-    message_problems = messages.problems()
-    problems.extend(message_problems)
-    if message_problems:
-        return None
-    stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()])
-    rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
-                          [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
-    for url in rendered.refused_urls:
-        problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
-                                              "may be used", severity="warning"))
-    for message in rendered.warnings:
-        if not any(url in message for url in rendered.refused_urls):  # reported just above
-            problems.append(Problem(job.src_path, f"layout: {message}", severity="warning"))
-    return rendered.data, rendered.pages, html
+def _entry(job: Job, stamp: Fingerprint, outputs: list[Output], out_dir: Path) -> Entry:
+    return Entry(f"{job.lang}/{job.name}", stamp.key, stamp.inputs,
+                 {str(o.path.relative_to(out_dir)): o.size for o in outputs}, sum(o.pages for o in outputs))
 
 
-def stylesheet_paths(content_dir: Path, names: list[str]) -> list[Path]:
-    """Each stylesheet from `<content>/styles/` when the clinic has its own, else the project's."""
-    return [next((d / name for d in (content_dir / "styles", STYLES_DIR) if (d / name).is_file()),
-                 STYLES_DIR / name) for name in names]
+def _remove_partial_files(out_dir: Path) -> None:
+    """Temporary files left by a build that was killed outright (SIGKILL, power cut)."""
+    if out_dir.is_dir():
+        for path in out_dir.rglob(".*.tmp"):
+            path.unlink(missing_ok=True)
 
 
-def _related(catalogue: Catalogue, translation: Translation, problems: list[Problem]) -> tuple[RelatedTopic, ...]:
-    related = []
-    for topic_id in translation.related:
-        topic = catalogue.topics.get(topic_id)
-        if topic is None:
-            continue  # already reported while loading
-        other = topic.translations.get(translation.lang)
-        if other is None:
-            problems.append(Problem(translation.src_path, f"related topic '{topic_id}' has no "
-                                    f"'{translation.lang}' version; it is left out", translation.related_line,
-                                    "warning"))
+def _remove_deleted(catalogue: Catalogue, record: BuildRecord, options: Options) -> list[str]:
+    """Outputs of topics, bundles or languages that no longer exist; returns what was removed."""
+    every = Options(content_dir=options.content_dir, out_dir=options.out_dir)
+    existing = {f"{job.lang}/{job.name}" for job in plan(catalogue, load_bundles(catalogue), every, []).jobs}
+    existing |= set(plan(catalogue, load_bundles(catalogue), every, []).unbuildable)  # broken now, kept
+    removed = []
+    for identity in sorted(record.entries):
+        if record.entries[identity].document in existing:
             continue
-        related.append(RelatedTopic(topic_id, other.title))
-    return tuple(related)
-
-
-def _typeset_optional(text: str | None, lang: str, convention: str) -> str | None:
-    return typeset(text, lang, convention) if text else None
+        for rel in record.entries.pop(identity).files:
+            path = options.out_dir / rel
+            if path.exists():
+                path.unlink()
+                path.with_suffix(".html").unlink(missing_ok=True)
+                removed.append(rel)
+    return removed

@@ -129,7 +129,7 @@ def test_bad_topic_is_reported_and_the_others_still_build(catalogue, build, file
     assert_one_problem(run, expected)
     assert (run.out_dir / "en" / "minimal.pdf").is_file(), run.err
     assert not (run.out_dir / "en" / "bad.pdf").exists()
-    assert "failed: 1 brochure(s) built, 1 error(s)" in run.err
+    assert "failed: 1 rendered, 0 unchanged, 0 removed" in run.err
 
 
 # (site.yaml, expected "path:line: start of the message")
@@ -163,7 +163,7 @@ def test_bad_site_settings_stop_every_brochure(catalogue, build, site_yaml, expe
     run = build(content)
     assert_one_problem(run, expected)
     assert built_pdfs(run) == []
-    assert "failed: 0 brochure(s) built, 1 error(s)" in run.err
+    assert "failed: 0 rendered, 0 unchanged, 0 removed, 0 failed" in run.err
 
 
 # (extra files, command-line arguments, expected start of the message)
@@ -205,7 +205,7 @@ def test_failed_topic_keeps_its_previous_pdf(catalogue, build):
     assert pdf.read_bytes() == before
     assert (second.out_dir / "en" / "minimal.pdf").is_file()
     leftovers = [p.name for p in second.out_dir.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".")]
-    assert leftovers == []
+    assert leftovers == [".build-record.json"]
 
 
 def test_interrupted_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from brochures.cli import main
 from brochures.messages import template_messages
-from brochures.pipeline import TEMPLATES_DIR
+from brochures import TEMPLATES_DIR
 
 from .conftest import FIXTURES, ROOT, pdf_text
 

@@ -11,7 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from brochures.messages import template_messages
-from brochures.pipeline import TEMPLATES_DIR, BuildResult, Options, build
+from brochures import TEMPLATES_DIR
+from brochures.pipeline import BuildResult, Options, build
 
 from .conftest import FIXTURES, SAMPLE_CONTENT, pdf_text
 from .pdfread import outline, top_text, uris
