@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from .bundles import load_bundles
@@ -11,10 +12,12 @@ from .messages import load_messages
 from .pipeline import LOCALES_DIR, topic_context
 from .problems import ContentError, Problem
 from .readability import Readability, measure
+from .review import overdue_problems
 
 
-def check_catalogue(content_dir: Path) -> list[Problem]:
-    """Every problem a build would report before layout: front matter, links, images, HTML, bundles."""
+def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = False) -> list[Problem]:
+    """Every problem a build would report before layout: front matter, links, images, HTML, bundles,
+    reviews overdue on `today` (errors when `strict`)."""
     try:
         catalogue = load_catalogue(content_dir)
     except ContentError as exc:
@@ -34,6 +37,7 @@ def check_catalogue(content_dir: Path) -> list[Problem]:
                                             f"'{topic.id}' has no {lang}.md", severity="warning"))
                 continue
             problems.extend(topic_context(catalogue, translation)[1])
+    problems.extend(overdue_problems(_translations(catalogue), catalogue.site.review_months, today, strict))
     return problems
 
 

@@ -11,13 +11,14 @@ from typing import Callable, Sequence
 from .check import check_catalogue, readability_report
 from .pipeline import LAYOUTS, BuildResult, Options, build
 from .problems import Problem
+from .review import build_date
 from .settings import PAPER_SIZES, format_size
 
 DESCRIPTION = """\
 Build patient-information brochures (PDF) from Markdown topics.
 
-Commands: build (the default, may be omitted) and check (validate the content without
-rendering; `build.py check --help`).
+Commands: build (the default, may be omitted), check (validate the content without
+rendering; `build.py check --help`) and watch (rebuild on every save; `build.py watch --help`).
 
 Every topic folder <content>/<topic-id>/ holds one Markdown file per language (en.md,
 fr.md). Each is built into <out>/<lang>/<topic-id>.pdf, and each bundle of
@@ -33,6 +34,7 @@ examples:
                                             one bundle, plus a booklet to fold
   python build.py --large-print             large-print copies of everything
   python build.py check                     check the content without rendering
+  python build.py watch --lang fr           rebuild the French brochures on every save
 
 exit status: 0 when every brochure built, 1 when something failed (one line per problem
 on stderr, as path:line: message), 2 for a wrong command line.
@@ -44,6 +46,15 @@ Check every topic without rendering: front matter, related topics, images, raw H
 missing translations and layout-text catalogues. Prints one line per problem and exits 0
 when there is no error, 1 otherwise.
 """
+
+WATCH_DESCRIPTION = """\
+Build, then watch the content folder and the project's templates, styles and layout-text
+catalogues, and rebuild after each save, with the options of the build command. Prints one
+line per rebuild and any problems; a broken file is reported and watching goes on. Ctrl-C
+stops it.
+"""
+STRICT_HELP = ("a 'reviewed' date older than site.yaml 'review_months' (default 24) is an error, "
+               "not a warning; the day is SOURCE_DATE_EPOCH when set, else today")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write <name>.print-marks.pdf instead: 3 mm bleed and crop marks for a print shop")
     p.add_argument("--html", action="store_true", help="also write the intermediate HTML beside each PDF")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--strict", action="store_true", help=STRICT_HELP)
     return p
 
 
@@ -80,6 +92,7 @@ def check_parser() -> argparse.ArgumentParser:
                    help="also report each topic's reading level against site.yaml 'readability' "
                         "(English: Flesch-Kincaid grade, default at most 8; French: Kandel-Moles, "
                         "default at least 60); a topic off target is an error")
+    p.add_argument("--strict", action="store_true", help=STRICT_HELP)
     return p
 
 
@@ -93,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_check(argv: list[str]) -> int:
     args = check_parser().parse_args(argv)
     started = time.monotonic()
-    problems = check_catalogue(args.content)
+    problems = check_catalogue(args.content, build_date(), args.strict)
     if args.readability:
         lines, off_target = readability_report(args.content)
         print("\n".join(lines))
@@ -109,10 +122,19 @@ def run_check(argv: list[str]) -> int:
 def run_build(argv: list[str]) -> int:
     cli = build_parser()
     args = cli.parse_args(argv)
+    options = build_options(cli, args)
+    started = time.monotonic()
+    result = build(options)
+    report(result, time.monotonic() - started, quiet=args.quiet)
+    return 0 if result.ok else 1
+
+
+def build_options(cli: argparse.ArgumentParser, args: argparse.Namespace) -> Options:
+    """The build's options from its command line; `watch` takes the same ones."""
     if args.print_marks and args.layout == "booklet":
         cli.error("--print-marks gives a print shop single pages to impose itself; "
                   "do not combine it with --layout booklet")
-    options = Options(
+    return Options(
         content_dir=args.content,
         out_dir=args.out,
         topics=tuple(args.topics),
@@ -123,11 +145,24 @@ def run_build(argv: list[str]) -> int:
         langs=tuple(args.lang),
         paper=args.paper,
         write_html=args.html,
+        strict=args.strict,
     )
-    started = time.monotonic()
-    result = build(options)
-    report(result, time.monotonic() - started, quiet=args.quiet)
-    return 0 if result.ok else 1
+
+
+def watch_parser() -> argparse.ArgumentParser:
+    p = build_parser()
+    p.prog = f"{Path(sys.argv[0]).name} watch"
+    p.description = WATCH_DESCRIPTION
+    p.epilog = None
+    return p
+
+
+def run_watch(argv: list[str]) -> int:
+    cli = watch_parser()
+    args = cli.parse_args(argv)
+    from .watch import watch  # here: it prints like this module, and only watching needs watchdog
+
+    return watch(build_options(cli, args), quiet=args.quiet)
 
 
 def report(result: BuildResult, seconds: float, quiet: bool) -> None:
@@ -154,7 +189,7 @@ def print_problems(problems: list[Problem]) -> None:
             print(line, file=sys.stderr)
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "check": run_check}
+COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "check": run_check, "watch": run_watch}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import ContentError, Problem
+from .review import DEFAULT_STATUS, read_status
 from .schema import TOPIC_ID_RE, Mapping, as_date, as_list, is_web_url, parse_mapping, read_text
 
-FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "reviewed", "sources", "related")
+FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "reviewed", "sources", "related", "status", "reviewed_by")
 SOURCE_KEYS = ("title", "url")
 WHAT = "front matter"
 
@@ -36,6 +37,9 @@ class Translation:
     related_line: int
     body: str
     body_line: int  # file line of the body's first line, to locate problems found in it
+    status: str = DEFAULT_STATUS  # draft or approved (review.py)
+    reviewed_by: str | None = None
+    reviewed_line: int = 1
 
 
 def load_translation(src_path: Path, topic_id: str, lang: str) -> Translation:
@@ -57,6 +61,9 @@ def load_translation(src_path: Path, topic_id: str, lang: str) -> Translation:
         related_line=mapping.line_of("related"),
         body=body,
         body_line=body_line,
+        status=read_status(mapping, WHAT),
+        reviewed_by=mapping.text("reviewed_by", WHAT),
+        reviewed_line=mapping.line_of("reviewed"),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)

@@ -6,6 +6,7 @@ Data flows one way: catalogue → jobs → Markdown → sanitised HTML → page 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .messages import Messages, load_messages
 from .page import PageContext, PageRenderer, Phone, RelatedTopic, TopicContext
 from .pdf import render_pdf
 from .problems import ContentError, Problem, did_you_mean, has_errors
+from .review import build_date, next_review, overdue_problems
 from .sanitize import sanitize, tel_href
 from .settings import format_size, text_for
 from .variants import Variant
@@ -44,6 +46,8 @@ class Options:
     large_print: bool = False
     print_marks: bool = False
     write_html: bool = False
+    strict: bool = False  # an overdue review is an error, not a warning
+    today: datetime.date = field(default_factory=build_date)  # for the review age only, not the output
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,9 @@ def build(options: Options) -> BuildResult:
     bundles = load_bundles(catalogue)
     result.problems.extend(bundles.problems)
     jobs = plan(catalogue, bundles, options, result.problems)
+    chosen = {t.src_path: t for job in jobs for t in job.translations}
+    result.problems.extend(overdue_problems(chosen.values(), catalogue.site.review_months, options.today,
+                                            options.strict))
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
     renderer = PageRenderer([options.content_dir / "templates", TEMPLATES_DIR])
     messages: dict[str, Messages] = {}
@@ -223,6 +230,9 @@ def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[Topic
         body_html=clean.markup,
         sources=translation.sources,
         related=_related(catalogue, translation, problems),
+        next_review=(next_review(translation.reviewed, catalogue.site.review_months)
+                     if translation.reviewed else None),
+        draft=translation.status != "approved",
     )
     printed = " ".join(filter(None, [translation.title, translation.subtitle, translation.summary,
                                      *(s.title for s in translation.sources), clean.text]))
@@ -253,6 +263,7 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         email=site.email,
         hours=text_for(site.hours, job.lang),
         online_url=site.online_url_for(job.lang, topics[0].topic_id) if len(topics) == 1 else None,
+        draft=any(topic.draft for topic in topics),
     )
     html = renderer.render(job.template, context, messages)
     message_problems = messages.problems()

@@ -8,12 +8,14 @@ from pathlib import Path
 
 from .branding import Branding, read_colors, read_email, read_logo
 from .problems import ContentError
+from .review import REVIEW_MONTHS
 from .schema import LANG_RE, Mapping, as_list, is_web_url, parse_mapping, read_text
 
 PAPER_SIZES = ("letter", "a4")
 DEFAULT_LANGUAGES = ("en", "fr")
 SITE_KEYS = ("organisation", "phone", "website", "paper", "languages",
-             "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "readability")
+             "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "readability",
+             "review_months")
 ONLINE_URL_FIELDS = ("{lang}", "{topic}")
 READABILITY_TARGETS = {"grade": 8.0, "kandel_moles": 60.0}  # English grade at most; French score at least
 Localized = tuple[tuple[str, str], ...]  # (lang, text); lang "" is for every language
@@ -37,6 +39,7 @@ class Site:
     hours: Localized = ()
     online_url: str | None = None  # pattern with {lang} and {topic}
     readability: tuple[tuple[str, float], ...] = tuple(READABILITY_TARGETS.items())
+    review_months: int = REVIEW_MONTHS  # an approved text is due for review this long after 'reviewed'
 
     def organisation_for(self, lang: str) -> str | None:
         return text_for(self.organisation, lang)
@@ -76,6 +79,7 @@ def load_site(content_dir: Path) -> Site:
         hours=_localized(mapping, "hours", what, languages),
         online_url=_online_url(mapping, what),
         readability=_readability(mapping, what),
+        review_months=_review_months(mapping, what),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)
@@ -182,3 +186,12 @@ def _readability(mapping: Mapping, what: str) -> tuple[tuple[str, float], ...]:
         else:
             targets[name] = float(target)
     return tuple(targets.items())
+
+
+def _review_months(mapping: Mapping, what: str) -> int:
+    value = mapping.data.get("review_months", REVIEW_MONTHS)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
+        mapping.error("review_months", f"{what}: 'review_months' must be a whole number of months "
+                                       f"from 1 to 120, got '{value}'")
+        return REVIEW_MONTHS
+    return value
