@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from .bundles import load_bundles
@@ -12,12 +13,14 @@ from . import TEMPLATES_DIR
 from .render import locales_dirs, topic_context
 from .problems import ContentError, Problem
 from .readability import Readability, measure
+from .review import overdue_problems
 from .sync import sync_problems
 
 
-def check_catalogue(content_dir: Path) -> list[Problem]:
+def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = False) -> list[Problem]:
     """Every problem a build would report before layout: front matter, links, images, HTML,
-    bundles, layout-text catalogue gaps; and translations missing, stale or orphaned, as errors."""
+    bundles, layout-text catalogue gaps, translations missing, stale or orphaned (errors), and
+    reviews overdue on `today` (errors when `strict`)."""
     try:
         catalogue = load_catalogue(content_dir)
     except ContentError as exc:
@@ -34,6 +37,7 @@ def check_catalogue(content_dir: Path) -> list[Problem]:
     for topic in catalogue.topics.values():
         for translation in topic.translations.values():
             problems.extend(topic_context(catalogue, translation)[1])
+    problems.extend(overdue_problems(_translations(catalogue), catalogue.site.review_months, today, strict))
     return problems
 
 

@@ -16,14 +16,15 @@ from .plan import LAYOUTS, Options
 from .problems import ContentError
 from .report import BuildDisplay, print_problems, print_summary, write_report
 from .settings import PAPER_SIZES
+from .review import build_date
 from .sync import mark_translated
 
 DESCRIPTION = """\
 Build patient-information brochures (PDF) from Markdown topics.
 
-Commands: build (the default, may be omitted), check (validate the content and the
-translations without rendering; `build.py check --help`) and mark-translated (record that
-a translation is current after review; `build.py mark-translated --help`).
+Commands: build (the default, may be omitted); check (validate the content and the
+translations without rendering; `build.py check --help`); mark-translated (record that a
+translation is current after review); watch (rebuild on every save; `build.py watch --help`).
 
 Every topic folder <content>/<topic-id>/ holds one Markdown file per language (en.md,
 fr.md). Each is built into <out>/<lang>/<topic-id>.pdf, and each bundle of
@@ -40,6 +41,7 @@ examples:
   python build.py --large-print             large-print copies of everything
   python build.py check                     check the content without rendering
   python build.py mark-translated immunotherapy fr   fr.md is current with its source
+  python build.py watch --lang fr           rebuild the French brochures on every save
 
 exit status: 0 when every brochure built, 1 when something failed (one line per problem
 on stderr, as path:line: message), 2 for a wrong command line.
@@ -57,6 +59,15 @@ Record that <content>/TOPIC/LANG.md is a current translation of the topic's sour
 person has compared them: writes the source's fingerprint into its 'translation_of' front-matter
 key and changes nothing else in the file. This is the only command that modifies content.
 """
+
+WATCH_DESCRIPTION = """\
+Build, then watch the content folder and the project's templates, styles and layout-text
+catalogues, and rebuild after each save, with the options of the build command. Prints one
+line per rebuild and any problems; a broken file is reported and watching goes on. Ctrl-C
+stops it.
+"""
+STRICT_HELP = ("stale or orphaned translations, and a 'reviewed' date older than site.yaml 'review_months' "
+               "(default 24), are errors, not warnings; the day is SOURCE_DATE_EPOCH when set, else today")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,13 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--print-marks", action="store_true",
                    help="write <name>.print-marks.pdf instead: 3 mm bleed and crop marks for a print shop")
     p.add_argument("--html", action="store_true", help="also write the intermediate HTML beside each PDF")
-    p.add_argument("--strict", action="store_true",
-                   help="stale or orphaned translations are errors instead of warnings")
     p.add_argument("--force", action="store_true", help="render everything, even what is up to date")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="render in N worker processes (default: the number of cores)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("-v", "--verbose", action="store_true", help="also say why each brochure renders again")
+    p.add_argument("--strict", action="store_true", help=STRICT_HELP)
     return p
 
 
@@ -99,6 +109,7 @@ def check_parser() -> argparse.ArgumentParser:
                    help="also report each topic's reading level against site.yaml 'readability' "
                         "(English: Flesch-Kincaid grade, default at most 8; French: Kandel-Moles, "
                         "default at least 60); a topic off target is an error")
+    p.add_argument("--strict", action="store_true", help=STRICT_HELP)
     return p
 
 
@@ -121,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_check(argv: list[str]) -> int:
     args = check_parser().parse_args(argv)
     started = time.monotonic()
-    problems = check_catalogue(args.content)
+    problems = check_catalogue(args.content, build_date(), args.strict)
     if args.readability:
         lines, off_target = readability_report(args.content)
         print("\n".join(lines))
@@ -148,22 +159,7 @@ def run_mark_translated(argv: list[str]) -> int:
 def run_build(argv: list[str]) -> int:
     cli = build_parser()
     args = cli.parse_args(argv)
-    if args.print_marks and args.layout == "booklet":
-        cli.error("--print-marks gives a print shop single pages to impose itself; "
-                  "do not combine it with --layout booklet")
-    options = Options(
-        content_dir=args.content,
-        out_dir=args.out,
-        topics=tuple(args.topics),
-        bundles=tuple(args.bundle),
-        layout=args.layout,
-        large_print=args.large_print,
-        print_marks=args.print_marks,
-        langs=tuple(args.lang),
-        paper=args.paper,
-        write_html=args.html,
-        strict=args.strict,
-    )
+    options = build_options(cli, args)
     signal.signal(signal.SIGTERM, _interrupted)
     try:
         with BuildDisplay(quiet=args.quiet, verbose=args.verbose) as display:
@@ -178,12 +174,48 @@ def run_build(argv: list[str]) -> int:
     return 0 if result.ok else 1
 
 
+def build_options(cli: argparse.ArgumentParser, args: argparse.Namespace) -> Options:
+    """The build's options from its command line; `watch` takes the same ones."""
+    if args.print_marks and args.layout == "booklet":
+        cli.error("--print-marks gives a print shop single pages to impose itself; "
+                  "do not combine it with --layout booklet")
+    return Options(
+        content_dir=args.content,
+        out_dir=args.out,
+        topics=tuple(args.topics),
+        bundles=tuple(args.bundle),
+        layout=args.layout,
+        large_print=args.large_print,
+        print_marks=args.print_marks,
+        langs=tuple(args.lang),
+        paper=args.paper,
+        write_html=args.html,
+        strict=args.strict,
+    )
+
+
+def watch_parser() -> argparse.ArgumentParser:
+    p = build_parser()
+    p.prog = f"{Path(sys.argv[0]).name} watch"
+    p.description = WATCH_DESCRIPTION
+    p.epilog = None
+    return p
+
+
+def run_watch(argv: list[str]) -> int:
+    cli = watch_parser()
+    args = cli.parse_args(argv)
+    from .watch import watch  # here: it prints like this module, and only watching needs watchdog
+
+    return watch(build_options(cli, args), quiet=args.quiet)
+
+
 def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "check": run_check,
-                                                   "mark-translated": run_mark_translated}
+                                                   "mark-translated": run_mark_translated, "watch": run_watch}
 
 if __name__ == "__main__":
     sys.exit(main())

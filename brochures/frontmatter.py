@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import ContentError, Problem
+from .review import DEFAULT_STATUS, read_status
 from .schema import LANG_RE, TOPIC_ID_RE, Mapping, as_date, as_list, is_web_url, parse_mapping, read_text
 
 FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "reviewed", "sources", "related",
-                     "source_language", "translation_of")
+                     "source_language", "translation_of", "status", "reviewed_by")
 TRANSLATION_OF_RE = re.compile(r"^[0-9a-f]{10}$")
 SOURCE_KEYS = ("title", "url")
 WHAT = "front matter"
@@ -42,6 +43,9 @@ class Translation:
     source_language: str | None = None  # this topic's source language, when not the site's
     translation_of: str | None = None  # fingerprint of the source version this translates
     translation_of_line: int | None = None
+    status: str = DEFAULT_STATUS  # draft or approved (review.py)
+    reviewed_by: str | None = None
+    reviewed_line: int = 1
 
 
 def load_translation(src_path: Path, topic_id: str, lang: str) -> Translation:
@@ -66,6 +70,9 @@ def load_translation(src_path: Path, topic_id: str, lang: str) -> Translation:
         source_language=_source_language(mapping),
         translation_of=_translation_of(mapping),
         translation_of_line=mapping.lines.get("translation_of"),
+        status=read_status(mapping, WHAT),
+        reviewed_by=mapping.text("reviewed_by", WHAT),
+        reviewed_line=mapping.line_of("reviewed"),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)

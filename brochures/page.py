@@ -46,6 +46,8 @@ class TopicContext:
     body_html: Markup
     sources: tuple[Source, ...]
     related: tuple[RelatedTopic, ...]
+    next_review: datetime.date | None = None
+    draft: bool = True  # not approved: every page carries the draft mark
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class PageContext:
     email: str | None = None
     hours: str | None = None
     online_url: str | None = None
+    draft: bool = True  # any topic of the document is a draft
 
 
 def css_string(text: str) -> str:

@@ -21,6 +21,7 @@ from .plan import Job, Options, plan, variant_for
 from .problems import ContentError, Problem, has_errors
 from .record import BuildRecord, Entry, Fingerprint, Hasher, fingerprint, job_id
 from .render import JobResult, Output, Task, run_task
+from .review import overdue_problems
 from .sync import sync_problems
 
 Progress = Callable[[str, str, str], None]  # (event, job id, detail): "start", "rendered", ...
@@ -60,8 +61,11 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
     result.problems.extend(bundles.problems)
     planned = plan(catalogue, bundles, options, result.problems)
     result.failed.update(planned.unbuildable)
+    chosen = {t.src_path: t for job in planned.jobs for t in job.translations}
+    result.problems.extend(overdue_problems(chosen.values(), catalogue.site.review_months, options.today,
+                                            options.strict))
     result.problems.extend(sync_problems(catalogue, "error" if options.strict else "warning", missing=False,
-                                         only={t.src_path for job in planned.jobs for t in job.translations}))
+                                         only=set(chosen)))
     variant = variant_for(options, catalogue)
     record = BuildRecord.load(options.out_dir)
     _remove_partial_files(options.out_dir)

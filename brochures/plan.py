@@ -5,13 +5,15 @@ Nothing named on the command line means everything; a name that matches nothing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bundles import Bundles, bundle_problems_for
 from .catalogue import Catalogue
 from .frontmatter import Translation
 from .problems import Problem, did_you_mean
+from .review import build_date
 from .variants import Variant
 
 LAYOUTS = ("normal", "booklet")
@@ -29,7 +31,8 @@ class Options:
     large_print: bool = False
     print_marks: bool = False
     write_html: bool = False
-    strict: bool = False  # stale or orphaned translations are errors, not warnings
+    strict: bool = False  # stale or orphaned translations and overdue reviews are errors, not warnings
+    today: datetime.date = field(default_factory=build_date)  # for the review age only, not the output
 
 
 @dataclass(frozen=True)

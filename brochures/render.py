@@ -21,6 +21,7 @@ from .page import PageContext, PageRenderer, Phone, RelatedTopic, TopicContext
 from .pdf import render_pdf
 from .plan import Job, Options
 from .problems import ContentError, Problem, has_errors
+from .review import next_review
 from .sanitize import sanitize, tel_href
 from .settings import format_size, text_for
 from .terms import mark_terms
@@ -145,6 +146,9 @@ def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[Topic
         body_html=clean.markup,
         sources=tuple(Source(printed(s.title), s.url) for s in translation.sources),
         related=tuple(RelatedTopic(r.topic_id, printed(r.title)) for r in _related(catalogue, translation, problems)),
+        next_review=(next_review(translation.reviewed, catalogue.site.review_months)
+                     if translation.reviewed else None),
+        draft=translation.status != "approved",
     )
     printed_text = " ".join(filter(None, [topic.title, topic.subtitle, topic.summary,
                                           *(s.title for s in topic.sources), clean.text]))
@@ -180,6 +184,7 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         email=site.email,
         hours=text_for(site.hours, job.lang),
         online_url=site.online_url_for(job.lang, topics[0].topic_id) if len(topics) == 1 else None,
+        draft=any(topic.draft for topic in topics),
     )
     html = renderer.render(job.template, context, messages)
     message_problems = messages.problems()

@@ -8,14 +8,15 @@ from pathlib import Path
 
 from .branding import Branding, read_colors, read_email, read_logo
 from .problems import ContentError
-from .typography import CONVENTIONS, DEFAULT_CONVENTION
+from .review import REVIEW_MONTHS
 from .schema import LANG_RE, TERM_RE, Mapping, as_list, is_web_url, parse_mapping, read_text
+from .typography import CONVENTIONS, DEFAULT_CONVENTION
 
 PAPER_SIZES = ("letter", "a4")
 DEFAULT_LANGUAGES = ("en", "fr")
 SITE_KEYS = ("organisation", "phone", "website", "paper", "languages",
              "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "readability",
-             "typography", "source_language", "no_hyphenation")
+             "typography", "source_language", "no_hyphenation", "review_months")
 ONLINE_URL_FIELDS = ("{lang}", "{topic}")
 READABILITY_TARGETS = {"grade": 8.0, "kandel_moles": 60.0}  # English grade at most; French score at least
 Localized = tuple[tuple[str, str], ...]  # (lang, text); lang "" is for every language
@@ -42,6 +43,7 @@ class Site:
     typography: str = DEFAULT_CONVENTION  # French convention: fr-CA (OQLF) or fr-FR
     source_language: str = "en"  # the language topics are written in first, unless a topic says otherwise
     no_hyphenation: tuple[str, ...] = ()  # names of medicines and other terms printed whole
+    review_months: int = REVIEW_MONTHS  # an approved text is due for review this long after 'reviewed'
 
     def organisation_for(self, lang: str) -> str | None:
         return text_for(self.organisation, lang)
@@ -84,6 +86,7 @@ def load_site(content_dir: Path) -> Site:
         typography=_typography(mapping, what),
         source_language=_source_language(mapping, what),
         no_hyphenation=_no_hyphenation(mapping, what),
+        review_months=_review_months(mapping, what),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)
@@ -215,3 +218,12 @@ def _no_hyphenation(mapping: Mapping, what: str) -> tuple[str, ...]:
         else:
             terms.append(value.strip())
     return tuple(terms)
+
+
+def _review_months(mapping: Mapping, what: str) -> int:
+    value = mapping.data.get("review_months", REVIEW_MONTHS)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
+        mapping.error("review_months", f"{what}: 'review_months' must be a whole number of months "
+                                       f"from 1 to 120, got '{value}'")
+        return REVIEW_MONTHS
+    return value

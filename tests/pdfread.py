@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def runs(page) -> list[Run]:
         if text.strip():
             x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
-            found.append(Run(text.strip(), x, y, round(abs(font_size * tm[3] * cm[3]), 1)))
+            # the text's vertical scale in user space, also for rotated text (the draft band)
+            scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+            found.append(Run(text.strip(), x, y, round(abs(font_size) * scale, 1)))
 
     page.extract_text(visitor_text=visit)
     return found
