@@ -86,7 +86,7 @@ def main() -> int:
         two = run("full", content, Path(tmp) / "out2", jobs=2)
         noop = run("incremental", content, out)
         edited = content / "chemotherapy" / "fr.md"
-        edited.write_text(edited.read_text(encoding="utf-8").replace("chimiothérapie", "chimiothérapie", 1) + "\n",
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nUne phrase ajoutée à la fin du texte.\n",
                           encoding="utf-8")
         edit = run("incremental", content, out)
         single = run("single", content, Path(tmp) / "single")

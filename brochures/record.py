@@ -1,7 +1,7 @@
 """Record what each output was made from, so that a rebuild renders only what changed.
 
 Inputs are hashed by content, never by modification time (a git checkout resets times): the
-topic files and images, related topics (their titles print), site settings, bundles, templates,
+topic files and images, the titles of related topics (printed), site settings, bundles, templates,
 styles, layout-text catalogues, the options and the versions of the software that renders.
 """
 
@@ -113,15 +113,16 @@ def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Optio
     """Everything this job's output depends on; coarse where exactness would be fragile."""
     content = catalogue.content_dir
     files: dict[Path, str] = {}
+    titles: dict[str, str] = {}
     for translation in job.translations:
         topic = catalogue.topics[translation.topic_id]
         for path, digest in hasher.tree(topic.folder).items():
             if path.suffix != ".md" or path == translation.src_path:  # images, not other languages
                 files[path] = digest
-        for related_id in translation.related:
-            related = content / related_id / f"{job.lang}.md"
-            if related.is_file():
-                files[related] = hasher.file(related)
+        for related_id in translation.related:  # only their titles print here
+            related = catalogue.topics.get(related_id)
+            if related is not None and job.lang in related.translations:
+                titles[f"related:{related_id}/{job.lang}"] = related.translations[job.lang].title
     names = ["site.yaml"] + (["bundles.yaml"] if job.name.startswith("bundles/") else [])
     for name in names:
         if (content / name).is_file():
@@ -134,7 +135,7 @@ def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Optio
         if (folder / f"{job.lang}.po").is_file():
             files[folder / f"{job.lang}.po"] = hasher.file(folder / f"{job.lang}.po")
 
-    inputs = {_label(path, content): digest for path, digest in files.items()}
+    inputs = {_label(path, content): digest for path, digest in files.items()} | titles
     inputs["option:variant"] = repr(variant)
     inputs["option:layout"] = options.layout
     inputs["option:html"] = str(options.write_html)

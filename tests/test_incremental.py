@@ -52,6 +52,8 @@ def test_rebuilds_exactly_what_changed(content, tmp_path):
     (content / "c" / "fr.md").write_text(topic("C fr, revised"), encoding="utf-8")
     assert rebuild(content, out) == {"fr/c", "fr/bundles/kit"}
 
+    (content / "b" / "fr.md").write_text(topic("B fr") + "More text.\n", encoding="utf-8")
+    assert rebuild(content, out) == {"fr/b", "fr/bundles/kit"}, "b's title did not change"
     (content / "b" / "fr.md").write_text(topic("B fr, revised"), encoding="utf-8")
     assert rebuild(content, out) == {"fr/b", "fr/a", "fr/bundles/kit"}, "a prints b's title as related"
 
