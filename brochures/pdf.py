@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from weasyprint import CSS, HTML
@@ -41,6 +42,22 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@lru_cache(maxsize=8)
+def _stylesheets(sources: tuple[tuple[Path, str], ...], page_css: str,
+                 allowed_roots: tuple[Path, ...]) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher]:
+    """Parse the stylesheets and load the fonts once per process, not once per brochure.
+
+    Keyed by the stylesheets' text, so that an edited stylesheet (in `watch`) is read again.
+    """
+    fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
+    font_config = FontConfiguration()
+    css = [CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)]
+    css += [CSS(string=text, base_url=path.resolve().as_uri(), font_config=font_config, url_fetcher=fetcher)
+            for path, text in sources]
+    css.append(CSS(string=page_css, font_config=font_config))
+    return font_config, css, fetcher
+
+
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str,
                allowed_roots: list[Path]) -> RenderedPdf:
     """Render `html` whose relative URLs resolve in `base_dir`; `page_css` comes last (paper size).
@@ -48,10 +65,8 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
     The PDF identifier derives from the input, so the same page gives the same bytes.
     """
     fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
-    font_config = FontConfiguration()
-    css = [CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)]
-    css += [CSS(filename=str(path), font_config=font_config, url_fetcher=fetcher) for path in stylesheets]
-    css.append(CSS(string=page_css, font_config=font_config))
+    sources = tuple((path, path.read_text(encoding="utf-8")) for path in stylesheets)
+    font_config, css, css_fetcher = _stylesheets(sources, page_css, tuple(allowed_roots))
 
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -64,4 +79,5 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
         data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
     finally:
         logger.removeHandler(collector)
-    return RenderedPdf(data, len(document.pages), tuple(fetcher.refused), tuple(collector.messages))
+    refused = tuple(dict.fromkeys(css_fetcher.refused + fetcher.refused))  # a stylesheet's, every time
+    return RenderedPdf(data, len(document.pages), refused, tuple(collector.messages))

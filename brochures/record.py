@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -139,11 +140,15 @@ def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Optio
     inputs["option:variant"] = repr(variant)
     inputs["option:layout"] = options.layout
     inputs["option:html"] = str(options.write_html)
-    inputs["version:brochures"] = __version__
-    for package in PACKAGES:
-        inputs[f"version:{package}"] = version(package)
+    inputs.update(_versions())
     key = hashlib.sha256(json.dumps(sorted(inputs.items())).encode("utf-8")).hexdigest()
     return Fingerprint(key, inputs)
+
+
+@lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    """Read once: looking a package's version up scans the installed distributions."""
+    return {"version:brochures": __version__, **{f"version:{package}": version(package) for package in PACKAGES}}
 
 
 def _label(path: Path, content: Path) -> str:

@@ -30,15 +30,18 @@ SKIPPED_TAGS = frozenset({"code", "pre", "kbd", "samp"})
 SKIPPED_CLASSES = frozenset({TERM_CLASS, "tel", "url"})
 
 
+STEM_RE = re.compile(r"^.{3,}(?:%s)$" % "|".join(MEDICINE_STEMS))  # a stem after at least 3 letters
+DIGIT_RE = re.compile(r"\d")
+
+
 def is_term(word: str, listed: frozenset[str]) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    if not letters or len(word) < 2:
+    if len(word) < 2 or not any(c.isalpha() for c in word):
         return False
     lower = word.lower()
     return (
-        any(c.isdigit() for c in word)
-        or any(c.isupper() for c in word[1:])
-        or any(lower.endswith(stem) and len(lower) > len(stem) + 2 for stem in MEDICINE_STEMS)
+        DIGIT_RE.search(word) is not None
+        or word[1:] != lower[1:]  # a capital after the first letter
+        or STEM_RE.match(lower) is not None
         or lower in listed
     )
 
