@@ -40,7 +40,9 @@ class Variant:
 
     def stylesheets(self) -> list[str]:
         """Stylesheet names, after brochure.css, that this variant needs."""
-        return ["booklet.css"] * self.booklet_pages + ["large-print.css"] * self.large_print
+        both = self.booklet_pages and self.large_print
+        return ["booklet.css"] * self.booklet_pages + ["large-print.css"] * self.large_print + \
+            ["large-print-booklet.css"] * both
 
     @property
     def sheet(self) -> tuple[float, float]:
