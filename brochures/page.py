@@ -21,7 +21,6 @@ from .problems import ContentError, Problem
 from .qrcode import qr_svg
 
 
-
 @dataclass(frozen=True)
 class RelatedTopic:
     topic_id: str
@@ -99,7 +98,7 @@ class PageRenderer:
 
     def __init__(self, template_dirs: list[Path]) -> None:
         self.template_dirs = template_dirs
-        self._environments: dict[str, Environment] = {}
+        self._environments: dict[str, SandboxedEnvironment] = {}
 
     def environment(self, messages: Messages) -> SandboxedEnvironment:
         env = self._environments.get(messages.lang)
