@@ -207,6 +207,7 @@ def run_watch(argv: list[str]) -> int:
     args = cli.parse_args(argv)
     from .watch import watch  # here: it prints like this module, and only watching needs watchdog
 
+    signal.signal(signal.SIGTERM, _interrupted)  # stopped by a service manager: as cleanly as by Ctrl-C
     return watch(build_options(cli, args), quiet=args.quiet)
 
 

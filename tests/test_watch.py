@@ -50,9 +50,9 @@ class Watcher:
                 return got
         raise AssertionError(f"no line with {fragment!r} within {TIMEOUT} s; output:\n" + "\n".join(self.seen))
 
-    def stop(self) -> tuple[int, list[str]]:
-        """Ctrl-C, then the exit status and the remaining lines."""
-        self.process.send_signal(signal.SIGINT)
+    def stop(self, signum: int = signal.SIGINT) -> tuple[int, list[str]]:
+        """Ctrl-C (or another signal), then the exit status and the remaining lines."""
+        self.process.send_signal(signum)
         try:
             code = self.process.wait(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -109,3 +109,16 @@ def test_watch_rebuilds_on_save_survives_a_broken_file_and_stops_on_ctrl_c(tmp_p
         code, rest = watcher.stop()
     assert code == 0
     assert rest == ["stopped"], "one rebuild per save, none for leftovers, then a clean stop"
+
+
+def test_watch_stops_cleanly_on_sigterm(tmp_path):
+    """A service manager stops the watcher with SIGTERM: the same clean exit as Ctrl-C."""
+    content = write_tree(tmp_path / "content", {"site.yaml": "languages: [en]\n", "topic/en.md": topic("First")})
+    watcher = Watcher(content, tmp_path / "dist")
+    try:
+        watcher.wait_for("built 1 brochure(s), 0 error(s)")
+    finally:
+        code, rest = watcher.stop(signal.SIGTERM)
+    assert code == 0
+    assert any(line.endswith("stopped") for line in rest), rest
+    assert list((tmp_path / "dist").rglob("*.tmp")) == []
