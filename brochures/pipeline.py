@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .bundles import load_bundles
+from .bundles import Bundles, load_bundles
 from .catalogue import Catalogue, load_catalogue
 from .plan import Job, Options, plan, variant_for
 from .problems import ContentError, Problem, has_errors
@@ -69,7 +69,7 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
     variant = variant_for(options, catalogue)
     record = BuildRecord.load(options.out_dir)
     _remove_partial_files(options.out_dir)
-    result.removed = _remove_deleted(catalogue, record, options)
+    result.removed = _remove_deleted(catalogue, bundles, record, options)
     if result.removed:
         record.save(options.out_dir)
 
@@ -105,7 +105,7 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
         finished[index] = job_result.outputs
         record.entries[identity] = _entry(task.job, stamp, job_result.outputs, options.out_dir)
         record.save(options.out_dir)
-        notify("rendered", identity, "\n".join(output.describe(options.out_dir) for output in job_result.outputs))
+        notify("rendered", identity, "\n".join(output.describe() for output in job_result.outputs))
     for index in sorted(finished):  # plan order, however the workers finished
         result.rendered.append(todo[index][0])
         result.outputs.extend(finished[index])
@@ -166,11 +166,10 @@ def _remove_partial_files(out_dir: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _remove_deleted(catalogue: Catalogue, record: BuildRecord, options: Options) -> list[str]:
+def _remove_deleted(catalogue: Catalogue, bundles: Bundles, record: BuildRecord, options: Options) -> list[str]:
     """Outputs of topics, bundles or languages that no longer exist; returns what was removed."""
-    every = Options(content_dir=options.content_dir, out_dir=options.out_dir)
-    existing = {f"{job.lang}/{job.name}" for job in plan(catalogue, load_bundles(catalogue), every, []).jobs}
-    existing |= set(plan(catalogue, load_bundles(catalogue), every, []).unbuildable)  # broken now, kept
+    everything = plan(catalogue, bundles, Options(content_dir=options.content_dir, out_dir=options.out_dir), [])
+    existing = {f"{job.lang}/{job.name}" for job in everything.jobs} | set(everything.unbuildable)  # broken: kept
     removed = []
     for identity in sorted(record.entries):
         if record.entries[identity].document in existing:

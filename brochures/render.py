@@ -38,7 +38,7 @@ class Output:
     pages: int
     size: int  # bytes, for the build report and the mailing limit
 
-    def describe(self, out_dir: Path) -> str:
+    def describe(self) -> str:
         pages = f"{self.pages} page{'s' if self.pages != 1 else ''}"
         return f"{self.path} ({pages}, {format_size(self.size)})"
 
