@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from .bundles import load_bundles
-from .catalogue import Catalogue, load_catalogue
-from .frontmatter import Translation
-from .messages import catalogue_gaps, load_messages
-from . import TEMPLATES_DIR
-from .render import locales_dirs, topic_context
-from .problems import ContentError, Problem
-from .readability import Readability, measure
-from .review import overdue_problems
-from .sync import sync_problems
+from brochures import TEMPLATES_DIR
+from brochures.content.bundles import load_bundles
+from brochures.content.catalogue import Catalogue, load_catalogue
+from brochures.content.frontmatter import Translation
+from brochures.content.review import overdue_problems
+from brochures.content.sync import sync_problems
+from brochures.html.messages import catalogue_gaps, load_messages
+from brochures.html.topic import locales_dirs, topic_context
+from brochures.problems import ContentError, Problem
+from brochures.readability import Readability, measure
 
 
 def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = False) -> list[Problem]:

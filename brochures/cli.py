@@ -10,14 +10,19 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .check import check_catalogue, readability_report
-from .pipeline import build
-from .plan import LAYOUTS, Options
-from .problems import ContentError
-from .report import BuildDisplay, print_problems, print_summary, write_report
-from .settings import PAPER_SIZES
-from .review import build_date
-from .sync import mark_translated
+from brochures.build.pipeline import build
+from brochures.build.plan import LAYOUTS, Options
+from brochures.build.report import (
+    BuildDisplay,
+    print_problems,
+    print_summary,
+    write_report,
+)
+from brochures.check import check_catalogue, readability_report
+from brochures.content.review import build_date
+from brochures.content.settings import PAPER_SIZES
+from brochures.content.sync import mark_translated
+from brochures.problems import ContentError
 
 DESCRIPTION = """\
 Build patient-information brochures (PDF) from Markdown topics.
@@ -205,7 +210,9 @@ def watch_parser() -> argparse.ArgumentParser:
 def run_watch(argv: list[str]) -> int:
     cli = watch_parser()
     args = cli.parse_args(argv)
-    from .watch import watch  # here: it prints like this module, and only watching needs watchdog
+    from brochures.build.watch import (
+        watch,  # here: it prints like this module, and only watching needs watchdog
+    )
 
     signal.signal(signal.SIGTERM, _interrupted)  # stopped by a service manager: as cleanly as by Ctrl-C
     return watch(build_options(cli, args), quiet=args.quiet)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from brochures.cli import main
-
-from .conftest import SAMPLE_CONTENT
+from tests.conftest import SAMPLE_CONTENT
 
 
 def test_check_passes_on_the_sample_catalogue(capsys):

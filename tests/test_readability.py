@@ -6,8 +6,7 @@ import pytest
 
 from brochures.cli import main
 from brochures.readability import measure, syllable_count
-
-from .conftest import SAMPLE_CONTENT
+from tests.conftest import SAMPLE_CONTENT
 
 
 @pytest.mark.parametrize("lang, word, syllables", [

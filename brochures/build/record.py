@@ -1,0 +1,160 @@
+"""Record what each output was made from, so that a rebuild renders only what changed.
+
+Inputs are hashed by content, never by modification time (a git checkout resets times): the
+topic files and images, the titles of related topics (printed), site settings, bundles, templates,
+styles, layout-text catalogues, the options and the versions of the software that renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+from brochures import LOCALES_DIR, PROJECT_ROOT, STYLES_DIR, TEMPLATES_DIR, __version__
+from brochures.build.plan import Job, Options
+from brochures.content.catalogue import Catalogue
+from brochures.files import write_atomic
+from brochures.pdf.variants import Variant
+
+RECORD_NAME = ".build-record.json"
+RECORD_FORMAT = 1
+# Software whose version changes the bytes of a PDF.
+PACKAGES = ("weasyprint", "pydyf", "pypdf", "markdown", "jinja2", "babel", "pyphen",
+            "fontpkg-atkinson-hyperlegible", "tinyhtml5", "segno")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    key: str
+    inputs: dict[str, str]  # label (a path, an option, a version) → hash or value
+
+
+@dataclass
+class Entry:
+    """What one job was made from last time, and the files it wrote (path → size)."""
+
+    document: str  # "<lang>/<name>": whether it still exists decides if its files are removed
+    key: str
+    inputs: dict[str, str]
+    files: dict[str, int]
+    pages: int
+
+
+@dataclass
+class BuildRecord:
+    entries: dict[str, Entry] = field(default_factory=dict)  # job id → entry
+
+    @classmethod
+    def load(cls, out_dir: Path) -> BuildRecord:
+        """The previous record; a missing or unreadable one means everything is new."""
+        try:
+            data = json.loads((out_dir / RECORD_NAME).read_text(encoding="utf-8"))
+            if data.get("format") != RECORD_FORMAT:
+                return cls()
+            return cls({job_id: Entry(**entry) for job_id, entry in data["entries"].items()})
+        except (OSError, ValueError, TypeError, KeyError):
+            return cls()
+
+    def save(self, out_dir: Path) -> None:
+        """Written atomically after every output, so it always matches what is on disk."""
+        data = {"format": RECORD_FORMAT,
+                "entries": {job_id: vars(entry) for job_id, entry in sorted(self.entries.items())}}
+        write_atomic(out_dir / RECORD_NAME, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+    def is_current(self, job_id: str, fingerprint: Fingerprint, out_dir: Path) -> bool:
+        entry = self.entries.get(job_id)
+        if entry is None or entry.key != fingerprint.key or not entry.files:
+            return False
+        return all(_size(out_dir / rel) == size for rel, size in entry.files.items())
+
+    def reasons(self, job_id: str, fingerprint: Fingerprint) -> list[str]:
+        """Why a job renders again, in words for the verbose log."""
+        entry = self.entries.get(job_id)
+        if entry is None:
+            return ["new"]
+        changed = sorted(label for label in set(entry.inputs) | set(fingerprint.inputs)
+                         if entry.inputs.get(label) != fingerprint.inputs.get(label))
+        return [f"{label} changed" for label in changed] or ["output missing or altered"]
+
+
+def job_id(job: Job, variant: Variant, options: Options) -> str:
+    booklet = "+booklet" if options.layout == "booklet" else ""
+    return f"{job.lang}/{job.name}{variant.suffix}{booklet}"
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+class Hasher:
+    """Hashes each file once per build, however many jobs use it."""
+
+    def __init__(self) -> None:
+        self._hashes: dict[Path, str] = {}
+
+    def file(self, path: Path) -> str:
+        if path not in self._hashes:
+            self._hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return self._hashes[path]
+
+    def tree(self, folder: Path) -> dict[Path, str]:
+        if not folder.is_dir():
+            return {}
+        return {path: self.file(path) for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Options, hasher: Hasher) -> Fingerprint:
+    """Everything this job's output depends on; coarse where exactness would be fragile."""
+    content = catalogue.content_dir
+    files: dict[Path, str] = {}
+    titles: dict[str, str] = {}
+    for translation in job.translations:
+        topic = catalogue.topics[translation.topic_id]
+        for path, digest in hasher.tree(topic.folder).items():
+            if path.suffix != ".md" or path == translation.src_path:  # images, not other languages
+                files[path] = digest
+        for related_id in translation.related:  # only their titles print here
+            related = catalogue.topics.get(related_id)
+            if related is not None and job.lang in related.translations:
+                titles[f"related:{related_id}/{job.lang}"] = related.translations[job.lang].title
+    names = ["site.yaml"] + (["bundles.yaml"] if job.name.startswith("bundles/") else [])
+    for name in names:
+        if (content / name).is_file():
+            files[content / name] = hasher.file(content / name)
+    if catalogue.site.branding.logo is not None:
+        files[catalogue.site.branding.logo] = hasher.file(catalogue.site.branding.logo)
+    for folder in (TEMPLATES_DIR, STYLES_DIR, content / "templates", content / "styles"):
+        files.update(hasher.tree(folder))
+    for folder in (content / "locales", LOCALES_DIR):
+        if (folder / f"{job.lang}.po").is_file():
+            files[folder / f"{job.lang}.po"] = hasher.file(folder / f"{job.lang}.po")
+
+    inputs = {_label(path, content): digest for path, digest in files.items()} | titles
+    inputs["option:variant"] = repr(variant)
+    inputs["option:layout"] = options.layout
+    inputs["option:html"] = str(options.write_html)
+    inputs.update(_versions())
+    key = hashlib.sha256(json.dumps(sorted(inputs.items())).encode("utf-8")).hexdigest()
+    return Fingerprint(key, inputs)
+
+
+@lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    """Read once: looking a package's version up scans the installed distributions."""
+    return {"version:brochures": __version__, **{f"version:{package}": version(package) for package in PACKAGES}}
+
+
+def _label(path: Path, content: Path) -> str:
+    for root, name in ((content, content.name), (PROJECT_ROOT, "")):
+        try:
+            return str(Path(name) / path.relative_to(root)) if name else str(path.relative_to(root))
+        except ValueError:
+            continue
+    return str(path)

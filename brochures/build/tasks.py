@@ -1,0 +1,170 @@
+"""Render one planned document: Markdown → safe HTML → page → PDF (→ booklet) → file.
+
+Runs in the main process or in a worker; each process keeps its own Jinja2 environments and
+message catalogues, so a document renders the same wherever it runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from brochures import STYLES_DIR, TEMPLATES_DIR
+from brochures.build.plan import Job, Options
+from brochures.content.catalogue import Catalogue
+from brochures.content.settings import format_size, text_for
+from brochures.files import write_atomic
+from brochures.html.messages import Messages, load_messages
+from brochures.html.page import (
+    PageContext,
+    PageRenderer,
+    Phone,
+    TopicContext,
+    brand_css,
+)
+from brochures.html.sanitize import tel_href
+from brochures.html.topic import locales_dirs, topic_context, typeset_optional
+from brochures.html.typography import typeset
+from brochures.pdf.imposition import impose_booklet
+from brochures.pdf.render import render_pdf
+from brochures.pdf.variants import Variant
+from brochures.problems import ContentError, Problem, has_errors
+
+BASE_STYLESHEET = "brochure.css"
+
+
+@dataclass(frozen=True)
+class Output:
+    path: Path
+    pages: int
+    size: int  # bytes, for the build report and the mailing limit
+
+    def describe(self) -> str:
+        pages = f"{self.pages} page{'s' if self.pages != 1 else ''}"
+        return f"{self.path} ({pages}, {format_size(self.size)})"
+
+
+@dataclass
+class JobResult:
+    outputs: list[Output] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs to render one job (all of it can be pickled)."""
+
+    catalogue: Catalogue
+    job: Job
+    variant: Variant
+    options: Options
+
+
+_renderers: dict[Path, PageRenderer] = {}
+_messages: dict[tuple[Path, str], Messages] = {}
+
+
+def run_task(task: Task) -> JobResult:
+    """Render one job with this process's cached renderer and catalogue of layout text."""
+    catalogue, job = task.catalogue, task.job
+    result = JobResult()
+    content_dir = catalogue.content_dir
+    renderer = _renderers.setdefault(content_dir, PageRenderer([content_dir / "templates", TEMPLATES_DIR]))
+    try:
+        key = (content_dir, job.lang)
+        if key not in _messages:
+            _messages[key] = load_messages(locales_dirs(catalogue), job.lang, catalogue.site.typography)
+        result.outputs = render_job(catalogue, job, task.variant, task.options, renderer, _messages[key],
+                                    result.problems)
+    except ContentError as exc:
+        result.problems.extend(exc.problems)
+    return result
+
+
+def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Options, renderer: PageRenderer,
+               messages: Messages, problems: list[Problem]) -> list[Output]:
+    """Render one document, plus its imposed booklet when asked; nothing is written on error."""
+    job_problems: list[Problem] = []
+    topics = []
+    for translation in job.translations:
+        topic, found = topic_context(catalogue, translation)
+        topics.append(topic)
+        job_problems.extend(found)
+    problems.extend(job_problems)
+    if has_errors(job_problems):
+        return []
+    out_base = options.out_dir / job.lang / job.name
+    outputs = []
+    flat = render_document(catalogue, job, tuple(topics), variant, renderer, messages, problems)
+    if flat is None:
+        return []
+    data, pages, html = flat
+    outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.pdf"), data, pages, html, options))
+    limit = catalogue.site.mail_limit
+    if len(data) > limit:
+        problems.append(Problem(job.src_path, f"{outputs[0].path.name} is {format_size(len(data))}, over the "
+                                f"mailing limit of {format_size(limit)} (site.yaml 'mail_limit'); use smaller "
+                                "images", severity="warning"))
+    if options.layout == "booklet":
+        half = render_document(catalogue, job, tuple(topics), replace(variant, booklet_pages=True), renderer,
+                               messages, problems)
+        if half is None:
+            return outputs
+        data, pages, html = half
+        imposed = impose_booklet(data, variant.sheet)
+        outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
+                              -(-pages // 4) * 2, None, options))
+    return outputs
+
+
+def _write(path: Path, data: bytes, pages: int, html: str | None, options: Options) -> Output:
+    write_atomic(path, data)
+    if options.write_html and html is not None:
+        write_atomic(path.with_suffix(".html"), html.encode("utf-8"))
+    return Output(path, pages, len(data))
+
+
+def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, ...], variant: Variant,
+                    renderer: PageRenderer, messages: Messages,
+                    problems: list[Problem]) -> tuple[bytes, int, str] | None:
+    """Page → PDF bytes, page count and the HTML; None when the layout text has errors."""
+    site = catalogue.site
+    context = PageContext(
+        lang=job.lang,
+        title=typeset(job.title, job.lang, site.typography),
+        summary=typeset_optional(job.summary, job.lang, site.typography),
+        topics=topics,
+        organisation=typeset_optional(site.organisation_for(job.lang), job.lang, site.typography),
+        phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
+        website=site.website,
+        paper=variant.paper,
+        body_classes=variant.body_classes,
+        brand_css=brand_css(site.branding),
+        has_logo=site.branding.logo is not None,
+        address=text_for(site.address, job.lang),
+        email=site.email,
+        hours=text_for(site.hours, job.lang),
+        online_url=site.online_url_for(job.lang, topics[0].topic_id) if len(topics) == 1 else None,
+        draft=any(topic.draft for topic in topics),
+    )
+    html = renderer.render(job.template, context, messages)
+    message_problems = messages.problems()
+    problems.extend(message_problems)
+    if message_problems:
+        return None
+    stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()])
+    rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
+                          [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
+    for url in rendered.refused_urls:
+        problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
+                                              "may be used", severity="warning"))
+    for message in rendered.warnings:
+        if not any(url in message for url in rendered.refused_urls):  # reported just above
+            problems.append(Problem(job.src_path, f"layout: {message}", severity="warning"))
+    return rendered.data, rendered.pages, html
+
+
+def stylesheet_paths(content_dir: Path, names: list[str]) -> list[Path]:
+    """Each stylesheet from `<content>/styles/` when the clinic has its own, else the project's."""
+    return [next((d / name for d in (content_dir / "styles", STYLES_DIR) if (d / name).is_file()),
+                 STYLES_DIR / name) for name in names]

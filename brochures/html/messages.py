@@ -1,0 +1,117 @@
+"""Layout text in the reader's language: gettext catalogues read with Babel, dates in its locale.
+
+The fixed words of the templates ("Page 2 of 4", "Sources", ...) are English message ids,
+translated by `<content>/locales/<lang>.po` or else the project's `locales/<lang>.po`, so a
+clinic adds a language without touching code. A message missing from a catalogue is
+recorded and reported: a French brochure must never print an English fallback.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.pofile import PoFileError, read_po
+from jinja2.ext import babel_extract
+
+from brochures.content.settings import DEFAULT_CONVENTION
+from brochures.html.typography import typeset
+from brochures.problems import ContentError, Problem
+
+SOURCE_LANGUAGE = "en"  # the language the message ids are written in
+
+
+@dataclass
+class Messages:
+    """One language's layout text; `missing` collects ids the catalogue lacks."""
+
+    lang: str
+    catalogue_path: Path | None
+    translations: dict[str, str]
+    missing: set[str] = field(default_factory=set)
+
+    def gettext(self, message: str) -> str:
+        if self.lang == SOURCE_LANGUAGE and self.catalogue_path is None:
+            return message
+        translated = self.translations.get(message)
+        if not translated:
+            self.missing.add(message)
+            return message
+        return translated
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.gettext(singular if count == 1 else plural)
+
+    def date(self, value: datetime.date) -> str:
+        """A date as readers of this language write it: "March 14, 2026", "14 mars 2026"."""
+        return format_date(value, format="long", locale=self.lang)
+
+    def problems(self) -> list[Problem]:
+        return [
+            Problem(self.catalogue_path, f"no translation for layout text '{message}'; add it to the catalogue")
+            for message in sorted(self.missing)
+        ]
+
+
+def load_messages(locales_dirs: Path | Sequence[Path], lang: str, convention: str = DEFAULT_CONVENTION) -> Messages:
+    """Read the first `<dir>/<lang>.po`; English needs none, since message ids are English.
+
+    Translations are typeset like the body text (no-break space before a French colon...).
+    """
+    if isinstance(locales_dirs, Path):
+        locales_dirs = [locales_dirs]
+    found = [d / f"{lang}.po" for d in locales_dirs if (d / f"{lang}.po").is_file()]
+    path = found[0] if found else locales_dirs[0] / f"{lang}.po"
+    try:
+        Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        raise ContentError(Problem(None, f"'{lang}' is not a language Babel knows; use an ISO 639 code")) from None
+    if not path.is_file():
+        if lang == SOURCE_LANGUAGE:
+            return Messages(lang, None, {})
+        raise ContentError(Problem(
+            path, f"no layout-text catalogue for '{lang}'; copy locales/fr.po to {path} and translate it"
+        ))
+    try:
+        with path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=lang, abort_invalid=True)
+    except (PoFileError, ValueError) as exc:
+        raise ContentError(Problem(path, f"cannot read the catalogue: {exc}")) from None
+    translations = {
+        str(message.id): typeset(str(message.string), lang, convention)
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+    return Messages(lang, path, translations)
+
+
+def template_messages(template_dirs: Sequence[Path]) -> dict[str, tuple[Path, int]]:
+    """Every layout message the templates use, with where it first appears.
+
+    Read with Jinja2's Babel extractor, so that `check` finds catalogue gaps without rendering.
+    """
+    found: dict[str, tuple[Path, int]] = {}
+    for template_dir in template_dirs:
+        for path in sorted(template_dir.rglob("*.j2")):
+            with path.open("rb") as template:
+                for line, _, message, _ in babel_extract(template, ("_", "gettext", "ngettext"), [], {}):
+                    for text in message if isinstance(message, tuple) else (message,):
+                        if isinstance(text, str):
+                            found.setdefault(text, (path, line))
+    return found
+
+
+def catalogue_gaps(messages: Messages, template_dirs: Sequence[Path]) -> list[Problem]:
+    """A problem for each template message this language's catalogue does not translate."""
+    if messages.catalogue_path is None:
+        return []
+    return [
+        Problem(messages.catalogue_path, f"no translation for layout text '{text}' "
+                                         f"(used in {path.name}:{line}); add it to the catalogue")
+        for text, (path, line) in template_messages(template_dirs).items()
+        if text not in messages.translations
+    ]

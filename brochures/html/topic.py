@@ -1,0 +1,78 @@
+"""One topic's text, ready for a page: Markdown to safe, typeset HTML, plus what prints around it."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from brochures import LOCALES_DIR
+from brochures.content.catalogue import Catalogue
+from brochures.content.frontmatter import Source, Translation
+from brochures.content.review import next_review
+from brochures.html.fonts import missing_characters
+from brochures.html.markdown_html import markdown_to_html
+from brochures.html.page import RelatedTopic, TopicContext
+from brochures.html.sanitize import sanitize
+from brochures.html.terms import mark_terms
+from brochures.html.typography import typeset, typeset_tree
+from brochures.problems import Problem
+
+
+def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[TopicContext, list[Problem]]:
+    """Markdown to safe HTML, plus everything printed around it; problems found on the way."""
+    src, lang, site = translation.src_path, translation.lang, catalogue.site
+
+    def printed(text: str) -> str:
+        return typeset(text, lang, site.typography)
+
+    def finish(root: ET.Element) -> None:
+        typeset_tree(root, lang, site.typography)
+        mark_terms(root, site.no_hyphenation)
+
+    clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line,
+                     id_prefix=f"{translation.topic_id}--", finish=finish)
+    problems = list(clean.problems)
+    topic = TopicContext(
+        topic_id=translation.topic_id,
+        title=printed(translation.title),
+        subtitle=typeset_optional(translation.subtitle, lang, site.typography),
+        summary=typeset_optional(translation.summary, lang, site.typography),
+        reviewed=translation.reviewed,
+        body_html=clean.markup,
+        sources=tuple(Source(printed(s.title), s.url) for s in translation.sources),
+        related=tuple(RelatedTopic(r.topic_id, printed(r.title)) for r in _related(catalogue, translation, problems)),
+        next_review=(next_review(translation.reviewed, catalogue.site.review_months)
+                     if translation.reviewed else None),
+        draft=translation.status != "approved",
+    )
+    printed_text = " ".join(filter(None, [topic.title, topic.subtitle, topic.summary,
+                                          *(s.title for s in topic.sources), clean.text]))
+    for char in missing_characters(printed_text):
+        problems.append(Problem(src, f"character '{char}' (U+{ord(char):04X}) is not in the brochure font "
+                                     "and would print in another font; replace it", severity="warning"))
+    return topic, problems
+
+
+def locales_dirs(catalogue: Catalogue) -> list[Path]:
+    """Where layout-text catalogues are looked up: the content's own first, then the project's."""
+    return [catalogue.content_dir / "locales", LOCALES_DIR]
+
+
+def _related(catalogue: Catalogue, translation: Translation, problems: list[Problem]) -> tuple[RelatedTopic, ...]:
+    related = []
+    for topic_id in translation.related:
+        topic = catalogue.topics.get(topic_id)
+        if topic is None:
+            continue  # already reported while loading
+        other = topic.translations.get(translation.lang)
+        if other is None:
+            problems.append(Problem(translation.src_path, f"related topic '{topic_id}' has no "
+                                    f"'{translation.lang}' version; it is left out", translation.related_line,
+                                    "warning"))
+            continue
+        related.append(RelatedTopic(topic_id, other.title))
+    return tuple(related)
+
+
+def typeset_optional(text: str | None, lang: str, convention: str) -> str | None:
+    return typeset(text, lang, convention) if text else None

@@ -1,0 +1,83 @@
+"""Lay out the HTML page and write the PDF with WeasyPrint, reading only allowed files."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from brochures.html.fonts import FONT_DIR, font_face_css
+from brochures.pdf.fetcher import LocalFileFetcher
+
+# Tagged PDF/UA-1 for screen readers (structure tree, /MarkInfo, DisplayDocTitle), and images
+# no sharper than print needs and recompressed, so that a brochure stays small enough to email.
+WRITE_OPTIONS = {
+    "pdf_variant": "pdf/ua-1",
+    "pdf_tags": True,
+    "dpi": 300,
+    "optimize_images": True,
+    "jpeg_quality": 85,
+}
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    refused_urls: tuple[str, ...]
+    warnings: tuple[str, ...]  # what WeasyPrint itself complained about
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@lru_cache(maxsize=8)
+def _stylesheets(sources: tuple[tuple[Path, str], ...], page_css: str,
+                 allowed_roots: tuple[Path, ...]) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher]:
+    """Parse the stylesheets and load the fonts once per process, not once per brochure.
+
+    Keyed by the stylesheets' text, so that an edited stylesheet (in `watch`) is read again.
+    """
+    fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
+    font_config = FontConfiguration()
+    css = [CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)]
+    css += [CSS(string=text, base_url=path.resolve().as_uri(), font_config=font_config, url_fetcher=fetcher)
+            for path, text in sources]
+    css.append(CSS(string=page_css, font_config=font_config))
+    return font_config, css, fetcher
+
+
+def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str,
+               allowed_roots: list[Path]) -> RenderedPdf:
+    """Render `html` whose relative URLs resolve in `base_dir`; `page_css` comes last (paper size).
+
+    The PDF identifier derives from the input, so the same page gives the same bytes.
+    """
+    fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
+    sources = tuple((path, path.read_text(encoding="utf-8")) for path in stylesheets)
+    font_config, css, css_fetcher = _stylesheets(sources, page_css, tuple(allowed_roots))
+
+    collector = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        document = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=css, font_config=font_config, **WRITE_OPTIONS
+        )
+        identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
+        data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
+    finally:
+        logger.removeHandler(collector)
+    refused = tuple(dict.fromkeys(css_fetcher.refused + fetcher.refused))  # a stylesheet's, every time
+    return RenderedPdf(data, len(document.pages), refused, tuple(collector.messages))

@@ -1,0 +1,32 @@
+"""The QR code on the back page decodes to the brochure's online address."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import SAMPLE_CONTENT, pdf_text, render_page
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbarimg (zbar-tools) is installed by make test")
+@pytest.mark.parametrize("lang, gray", [("en", False), ("fr", True)])
+def test_qr_code_decodes_to_the_online_url(branded, tmp_path, lang, gray):
+    pdf = branded / lang / "hand-care.pdf"
+    back = len(PdfReader(pdf).pages)
+    image = render_page(pdf, back, tmp_path, dpi=100, gray=gray)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(image)],
+                             capture_output=True, text=True, check=True).stdout.split()
+    url = f"https://brochures.example.org/{lang}/hand-care"
+    assert decoded == [url]
+    assert url in pdf_text(pdf), "the address is also printed as text"
+
+
+def test_no_qr_code_without_online_url(tmp_path):
+    from brochures.build.pipeline import Options, build
+
+    result = build(Options(content_dir=SAMPLE_CONTENT, out_dir=tmp_path, topics=("chemotherapy",), langs=("en",)))
+    assert result.ok
+    assert "Read this brochure online" not in pdf_text(tmp_path / "en" / "chemotherapy.pdf")

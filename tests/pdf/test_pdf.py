@@ -1,0 +1,97 @@
+"""Accessible, small PDFs: PDF/UA-1 tagging read back from the file, sizes, image resolution."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from brochures.build.pipeline import BuildResult, Options, build
+from tests.conftest import SAMPLE_CONTENT, structure
+
+TEXT_ONLY_LIMIT = 150 * 1024
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    result = build(Options(content_dir=SAMPLE_CONTENT, out_dir=tmp_path_factory.mktemp("sample")))
+    assert result.ok and not result.problems
+    return result
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_pdf_ua_catalogue_entries(sample, lang):
+    path = next(o.path for o in sample.outputs if o.path.parent.name == lang)
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert reader.pdf_header == "%PDF-1.7"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (pypdf's BooleanObject)
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True, "title bar shows the title, not the file name"
+    assert root["/Lang"] == lang
+    assert "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfuaid:part[^0-9]*1", xmp), "declares PDF/UA-1"
+    assert reader.metadata.title in xmp
+
+
+def test_structure_tree_has_real_headings_lists_tables_links_and_figures(branded):
+    tags = [tag for tag, _ in structure(branded / "en" / "hand-care.pdf")]
+    assert tags[0] == "Document"
+    assert tags.count("H1") == 1
+    assert tags.count("H2") >= 4  # two sections, sources, "for any questions"
+    assert {"L", "LI", "LBody", "Table", "TR", "TH", "TD", "Link", "Figure"} <= set(tags)
+    # Reading order follows the page: the title before the first section, sections in order.
+    assert tags.index("H1") < tags.index("H2") < tags.index("Table")
+
+
+def test_every_figure_is_described_and_the_decorative_image_is_not_a_figure(branded):
+    figures = [alt for tag, alt in structure(branded / "fr" / "hand-care.pdf") if tag == "Figure"]
+    assert figures == ["Une main à la paume rouge et sèche", "Code QR\xa0: cette brochure en ligne"]
+
+
+def test_links_have_a_description(branded):
+    reader = PdfReader(branded / "en" / "hand-care.pdf")
+    contents = {str(a.get_object().get("/Contents")) for page in reader.pages for a in page.get("/Annots") or []}
+    assert {"tel:+14505550142", "mailto:info@smith-clinic.example.org",
+            "https://brochures.example.org/en/hand-care"} <= contents
+
+
+def test_text_only_brochures_are_small_and_sizes_are_reported(sample):
+    for output in sample.outputs:
+        assert output.size == output.path.stat().st_size
+        assert output.size < TEXT_ONLY_LIMIT, output
+    four_pages = [o for o in sample.outputs if o.pages == 4]
+    assert four_pages, "the sample has four-page brochures"
+
+
+def test_build_prints_each_size(catalogue, build):
+    run = build(catalogue({}), "--lang", "en")
+    assert re.search(r"built \S+minimal\.pdf \(1 page, \d+ KB\)", run.out), run.out
+
+
+def test_photos_are_downsampled_to_300_dpi_and_recompressed(catalogue, build):
+    photo = Image.effect_noise((3000, 2000), 60).convert("RGB")
+    data = io.BytesIO()
+    photo.save(data, format="JPEG", quality=98)
+    content = catalogue({
+        "photo/en.md": "---\ntitle: Photo\n---\n![A waiting room](photo.jpg)\n",
+        "photo/photo.jpg": data.getvalue(),
+    })
+    run = build(content, "photo", "--lang", "en")
+    assert run.code == 0, run.err
+    pdf = run.out_dir / "en" / "photo.pdf"
+    sizes = {(x["/Width"], x["/Height"]) for page in PdfReader(pdf).pages
+             for x in (x.get_object() for x in (page["/Resources"].get("/XObject") or {}).values())
+             if x.get("/Subtype") == "/Image"}
+    # Printed across the 6.7-inch column of a letter page: 2010 pixels are 300 dpi.
+    assert sizes == {(2010, 1340)}
+    assert pdf.stat().st_size < len(data.getvalue()) / 4
+
+
+def test_mailing_limit_warns_but_builds(catalogue, build):
+    run = build(catalogue({"site.yaml": "mail_limit: 1 KB\n"}), "--lang", "en")
+    assert run.code == 0
+    assert re.search(r"minimal/en\.md: warning: minimal\.pdf is \d+ KB, over the mailing limit of 1 KB", run.err)
