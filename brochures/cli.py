@@ -18,7 +18,6 @@ from brochures.build.report import (
     print_summary,
     write_report,
 )
-from brochures.check import check_catalogue, readability_report
 from brochures.content.review import build_date
 from brochures.content.settings import PAPER_SIZES
 from brochures.content.sync import mark_translated
@@ -135,6 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_check(argv: list[str]) -> int:
+    from brochures.check import (  # here: a build never needs the checker's Markdown pipeline
+        check_catalogue,
+        readability_report,
+    )
+
     args = check_parser().parse_args(argv)
     started = time.monotonic()
     problems = check_catalogue(args.content, build_date(), args.strict)

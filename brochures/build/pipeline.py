@@ -24,13 +24,17 @@ from brochures.build.record import (
     fingerprint,
     job_id,
 )
-from brochures.build.tasks import JobResult, Output, Task, run_task
+from brochures.build.work import JobResult, Output, Task
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.review import overdue_problems
 from brochures.content.sync import sync_problems
 from brochures.problems import ContentError, Problem, has_errors
 
+# The record is saved after the first document, at the end, and every few seconds on the way: a build killed outright
+# (SIGKILL, power cut) then loses at most that much work. Saving it after every document
+# rewrote the whole record each time, which grows with the catalogue (quadratic in all).
+RECORD_EVERY = 5.0  # seconds
 Progress = Callable[[str, str, str], None]  # (event, job id, detail): "start", "rendered", ...
 
 
@@ -101,18 +105,25 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
         todo.append((identity, Task(catalogue, job, variant, options), stamp))
 
     finished: dict[int, list[Output]] = {}
-    for index, job_result in _run([task for _, task, _ in todo], jobs):
-        identity, task, stamp = todo[index]
-        result.problems.extend(job_result.problems)
-        if not job_result.outputs or has_errors(job_result.problems):
-            result.failed[identity] = next((p.message for p in job_result.problems if p.severity == "error"),
-                                           "not rendered")
-            notify("failed", identity, result.failed[identity])
-            continue
-        finished[index] = job_result.outputs
-        record.entries[identity] = _entry(task.job, stamp, job_result.outputs, options.out_dir)
-        record.save(options.out_dir)
-        notify("rendered", identity, "\n".join(output.describe() for output in job_result.outputs))
+    saved = float("-inf")  # the first finished document is recorded at once
+    try:
+        for index, job_result in _run([task for _, task, _ in todo], jobs):
+            identity, task, stamp = todo[index]
+            result.problems.extend(job_result.problems)
+            if not job_result.outputs or has_errors(job_result.problems):
+                result.failed[identity] = next((p.message for p in job_result.problems if p.severity == "error"),
+                                               "not rendered")
+                notify("failed", identity, result.failed[identity])
+                continue
+            finished[index] = job_result.outputs
+            record.entries[identity] = _entry(task.job, stamp, job_result.outputs, options.out_dir)
+            if time.monotonic() - saved > RECORD_EVERY:
+                record.save(options.out_dir)
+                saved = float("-inf")  # the first finished document is recorded at once
+            notify("rendered", identity, "\n".join(output.describe() for output in job_result.outputs))
+    finally:  # also when interrupted: the record lists every file that was finished
+        if finished:
+            record.save(options.out_dir)
     for index in sorted(finished):  # plan order, however the workers finished
         result.rendered.append(todo[index][0])
         result.outputs.extend(finished[index])
@@ -126,6 +137,8 @@ def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, JobResult]]:
     The costliest documents (bundles) start first, so that no worker is left with a long one
     at the end while the others wait.
     """
+    from brochures.build.tasks import run_task  # the renderer: imported only when there is work
+
     if jobs <= 1 or len(tasks) <= 1:
         for index, task in enumerate(tasks):
             yield index, run_task(task)
@@ -147,6 +160,8 @@ def _cost(task: Task) -> int:
 
 
 def _indexed(item: tuple[int, Task]) -> tuple[int, JobResult]:
+    from brochures.build.tasks import run_task
+
     index, task = item
     return index, run_task(task)
 

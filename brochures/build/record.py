@@ -60,7 +60,7 @@ class BuildRecord:
             return cls()
 
     def save(self, out_dir: Path) -> None:
-        """Written atomically after every output, so it always matches what is on disk."""
+        """Written atomically, so it always lists files that are on disk (see pipeline.RECORD_EVERY)."""
         data = {"format": RECORD_FORMAT,
                 "entries": {job_id: vars(entry) for job_id, entry in sorted(self.entries.items())}}
         write_atomic(out_dir / RECORD_NAME, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))

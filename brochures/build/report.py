@@ -9,21 +9,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from typing import TYPE_CHECKING, TextIO
 
 from brochures.build.pipeline import BuildResult
 from brochures.content.settings import format_size
 from brochures.files import write_atomic
 from brochures.problems import Problem
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 REPORT_NAME = "build-report.json"
 
@@ -40,6 +34,9 @@ class BuildDisplay:
 
     def __enter__(self) -> BuildDisplay:
         if not self.quiet and self.stream.isatty():
+            from rich.console import Console  # only for a terminal: rich takes time to import
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), console=Console(file=self.stream), transient=True)
             self.bar.start()

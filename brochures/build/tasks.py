@@ -1,17 +1,18 @@
 """Render one planned document: Markdown → safe HTML → page → PDF (→ booklet) → file.
 
-Runs in the main process or in a worker; each process keeps its own Jinja2 environments and
-message catalogues, so a document renders the same wherever it runs.
+Runs in the main process, a local worker or a cluster worker; each process keeps its own Jinja2
+environments and message catalogues, so a document renders the same wherever it runs.
+WeasyPrint and pypdf are imported on the first render, never by a build with nothing to do.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from brochures import STYLES_DIR, TEMPLATES_DIR
-from brochures.build.plan import Job, Options
-from brochures.content.catalogue import Catalogue
+from brochures import STYLES_DIR
+from brochures.build.plan import Options
+from brochures.build.work import JobResult, Output, RenderedFile, Task
 from brochures.content.settings import format_size, text_for
 from brochures.files import write_atomic
 from brochures.html.messages import Messages, load_messages
@@ -23,112 +24,107 @@ from brochures.html.page import (
     brand_css,
 )
 from brochures.html.sanitize import tel_href
-from brochures.html.topic import locales_dirs, topic_context, typeset_optional
+from brochures.html.topic import topic_context, typeset_optional
 from brochures.html.typography import typeset
-from brochures.pdf.imposition import impose_booklet
-from brochures.pdf.render import render_pdf
+from brochures.pdf.urls import Roots
 from brochures.pdf.variants import Variant
 from brochures.problems import ContentError, Problem, has_errors
 
 BASE_STYLESHEET = "brochure.css"
 
 
-@dataclass(frozen=True)
-class Output:
-    path: Path
-    pages: int
-    size: int  # bytes, for the build report and the mailing limit
-
-    def describe(self) -> str:
-        pages = f"{self.pages} page{'s' if self.pages != 1 else ''}"
-        return f"{self.path} ({pages}, {format_size(self.size)})"
-
-
-@dataclass
-class JobResult:
-    outputs: list[Output] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Task:
-    """Everything a worker needs to render one job (all of it can be pickled)."""
-
-    catalogue: Catalogue
-    job: Job
-    variant: Variant
-    options: Options
-
-
-_renderers: dict[Path, PageRenderer] = {}
-_messages: dict[tuple[Path, str], Messages] = {}
+_renderers: dict[tuple[Path, Path], PageRenderer] = {}
+_messages: dict[tuple[Path, Path, str], Messages] = {}
 
 
 def run_task(task: Task) -> JobResult:
-    """Render one job with this process's cached renderer and catalogue of layout text."""
+    """Render one job and write its files; in the main process or a local worker."""
+    files, problems = render_task(task)
+    return JobResult([write_file(file, task.options) for file in files], problems)
+
+
+def render_task(task: Task) -> tuple[list[RenderedFile], list[Problem]]:
+    """Render one job with this process's cached renderer and layout text; nothing is written."""
     catalogue, job = task.catalogue, task.job
-    result = JobResult()
-    content_dir = catalogue.content_dir
-    renderer = _renderers.setdefault(content_dir, PageRenderer([content_dir / "templates", TEMPLATES_DIR]))
+    problems: list[Problem] = []
+    content_dir, project = catalogue.content_dir, task.project_root
+    renderer = _renderers.get((content_dir, project))
+    if renderer is None:
+        renderer = _renderers[(content_dir, project)] = PageRenderer([content_dir / "templates",
+                                                                      project / "templates"])
     try:
-        key = (content_dir, job.lang)
+        key = (content_dir, project, job.lang)
         if key not in _messages:
-            _messages[key] = load_messages(locales_dirs(catalogue), job.lang, catalogue.site.typography)
-        result.outputs = render_job(catalogue, job, task.variant, task.options, renderer, _messages[key],
-                                    result.problems)
+            _messages[key] = load_messages([content_dir / "locales", project / "locales"], job.lang,
+                                           catalogue.site.typography)
+        files = render_job(task, renderer, _messages[key], problems)
     except ContentError as exc:
-        result.problems.extend(exc.problems)
-    return result
+        problems.extend(exc.problems)
+        files = []
+    return files, problems
 
 
-def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Options, renderer: PageRenderer,
-               messages: Messages, problems: list[Problem]) -> list[Output]:
-    """Render one document, plus its imposed booklet when asked; nothing is written on error."""
+def forget_cached() -> None:
+    """Drop the cached renderers and layout text: their files are about to change (a cluster worker)."""
+    _renderers.clear()
+    _messages.clear()
+
+
+def render_job(task: Task, renderer: PageRenderer, messages: Messages, problems: list[Problem]) -> list[RenderedFile]:
+    """Render one document, plus its imposed booklet when asked; nothing on error."""
+    from brochures.pdf.imposition import impose_booklet  # pypdf: only when rendering
+
+    catalogue, job, variant, options = task.catalogue, task.job, task.variant, task.options
     job_problems: list[Problem] = []
     topics = []
+    uri = Roots.of(catalogue.content_dir, task.project_root).uri
     for translation in job.translations:
-        topic, found = topic_context(catalogue, translation)
+        topic, found = topic_context(catalogue, translation, uri)
         topics.append(topic)
         job_problems.extend(found)
     problems.extend(job_problems)
     if has_errors(job_problems):
         return []
     out_base = options.out_dir / job.lang / job.name
-    outputs = []
-    flat = render_document(catalogue, job, tuple(topics), variant, renderer, messages, problems)
+    files = []
+    flat = render_document(task, tuple(topics), variant, renderer, messages, problems)
     if flat is None:
         return []
     data, pages, html = flat
-    outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.pdf"), data, pages, html, options))
+    files.append(RenderedFile(out_base.with_name(out_base.name + f"{variant.suffix}.pdf"), data, pages, html))
     limit = catalogue.site.mail_limit
     if len(data) > limit:
-        problems.append(Problem(job.src_path, f"{outputs[0].path.name} is {format_size(len(data))}, over the "
+        problems.append(Problem(job.src_path, f"{files[0].path.name} is {format_size(len(data))}, over the "
                                 f"mailing limit of {format_size(limit)} (site.yaml 'mail_limit'); use smaller "
                                 "images", severity="warning"))
     if options.layout == "booklet":
-        half = render_document(catalogue, job, tuple(topics), replace(variant, booklet_pages=True), renderer,
+        half = render_document(task, tuple(topics), replace(variant, booklet_pages=True), renderer,
                                messages, problems)
         if half is None:
-            return outputs
+            return files
         data, pages, html = half
         imposed = impose_booklet(data, variant.sheet)
-        outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
-                              -(-pages // 4) * 2, None, options))
-    return outputs
+        files.append(RenderedFile(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
+                                  -(-pages // 4) * 2, None))
+    return files
 
 
-def _write(path: Path, data: bytes, pages: int, html: str | None, options: Options) -> Output:
-    write_atomic(path, data)
-    if options.write_html and html is not None:
-        write_atomic(path.with_suffix(".html"), html.encode("utf-8"))
-    return Output(path, pages, len(data))
+def write_file(file: RenderedFile, options: Options) -> Output:
+    """Write atomically, with the HTML beside the PDF when asked."""
+    write_atomic(file.path, file.data)
+    if options.write_html and file.html is not None:
+        write_atomic(file.path.with_suffix(".html"), file.html.encode("utf-8"))
+    return Output(file.path, file.pages, len(file.data))
 
 
-def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, ...], variant: Variant,
-                    renderer: PageRenderer, messages: Messages,
-                    problems: list[Problem]) -> tuple[bytes, int, str] | None:
+def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Variant, renderer: PageRenderer,
+                    messages: Messages, problems: list[Problem]) -> tuple[bytes, int, str] | None:
     """Page → PDF bytes, page count and the HTML; None when the layout text has errors."""
+    from brochures.pdf.render import render_pdf  # WeasyPrint: only when rendering
+
+    catalogue, job = task.catalogue, task.job
     site = catalogue.site
+    roots = Roots.of(catalogue.content_dir, task.project_root)
     context = PageContext(
         lang=job.lang,
         title=typeset(job.title, job.lang, site.typography),
@@ -139,7 +135,7 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         website=site.website,
         paper=variant.paper,
         body_classes=variant.body_classes,
-        brand_css=brand_css(site.branding),
+        brand_css=brand_css(site.branding, roots.uri),
         has_logo=site.branding.logo is not None,
         address=text_for(site.address, job.lang),
         email=site.email,
@@ -152,9 +148,9 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
     problems.extend(message_problems)
     if message_problems:
         return None
-    stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()])
-    rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
-                          [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
+    stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()],
+                                   task.project_root / "styles")
+    rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(), roots)
     for url in rendered.refused_urls:
         problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
                                               "may be used", severity="warning"))
@@ -164,7 +160,7 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
     return rendered.data, rendered.pages, html
 
 
-def stylesheet_paths(content_dir: Path, names: list[str]) -> list[Path]:
+def stylesheet_paths(content_dir: Path, names: list[str], styles_dir: Path = STYLES_DIR) -> list[Path]:
     """Each stylesheet from `<content>/styles/` when the clinic has its own, else the project's."""
-    return [next((d / name for d in (content_dir / "styles", STYLES_DIR) if (d / name).is_file()),
-                 STYLES_DIR / name) for name in names]
+    return [next((d / name for d in (content_dir / "styles", styles_dir) if (d / name).is_file()),
+                 styles_dir / name) for name in names]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import fontpkg_atkinson_hyperlegible as atkinson
 from fontTools.ttLib import TTFont
@@ -26,10 +27,10 @@ FACES = (
 INVISIBLE = frozenset("\n\r\t\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
-def font_face_css() -> str:
+def font_face_css(uri: Callable[[Path], str] = Path.as_uri) -> str:
     """@font-face rules pointing at the packaged files (the only fonts a brochure may use)."""
     return "\n".join(
-        f'@font-face {{ font-family: "{FAMILY}"; src: url("{(FONT_DIR / name).as_uri()}"); '
+        f'@font-face {{ font-family: "{FAMILY}"; src: url("{uri(FONT_DIR / name)}"); '
         f"font-weight: {weight}; font-style: {style}; }}"
         for name, weight, style in FACES
     )

@@ -10,6 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
@@ -78,11 +79,11 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def brand_css(branding: Branding) -> Markup:
+def brand_css(branding: Branding, uri: Callable[[Path], str] = Path.as_uri) -> Markup:
     """CSS custom properties read by brochure.css; values were validated, strings are quoted."""
     rules = [f"--brand-{name}: {value};" for name, value in branding.colors]
     if branding.logo is not None:
-        rules.append(f"--brand-logo: url({css_string(branding.logo.as_uri())});")
+        rules.append(f"--brand-logo: url({css_string(uri(branding.logo))});")
     return Markup(f":root {{ {' '.join(rules)} }}" if rules else "")
 
 

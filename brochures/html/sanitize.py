@@ -71,18 +71,20 @@ def tel_href(phone: str) -> str:
 
 
 def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: str = "",
-             finish: Callable[[ET.Element], None] | None = None) -> Sanitized:
+             finish: Callable[[ET.Element], None] | None = None,
+             uri: Callable[[Path], str] = Path.as_uri) -> Sanitized:
     """Return the safe HTML and a problem for everything refused.
 
     Ids and in-page links get `id_prefix`, so that several topics can share one document
     (a bundle) without their section anchors or footnotes colliding. `finish` edits the
     clean tree's text (typography, terms) once phone numbers are links and so left alone.
+    `uri` gives an image's URL (pdf/urls.py: the same wherever the content folder is).
     """
     document = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{html}</body></html>",
                                namespace_html_elements=False)
     root = document.find("body")
     assert root is not None
-    cleaner = _Cleaner(src_path, body, body_line)
+    cleaner = _Cleaner(src_path, body, body_line, uri)
     cleaner.clean_children(root)
     _link_phones(root)
     if finish is not None:
@@ -98,8 +100,10 @@ def _escape_text(text: str) -> str:
 
 
 class _Cleaner:
-    def __init__(self, src_path: Path, body: str, body_line: int) -> None:
+    def __init__(self, src_path: Path, body: str, body_line: int,
+                 uri: Callable[[Path], str] = Path.as_uri) -> None:
         self.src_path = src_path
+        self.uri = uri
         self.topic_dir = src_path.parent.resolve()
         self.body_lines = body.splitlines()
         self.body_line = body_line
@@ -217,13 +221,13 @@ class _Cleaner:
                 self.refuse(src, f"cannot read the size of decorative image '{src}'; give it width and "
                                  "height, or describe it and drop '.decorative'", severity="error")
                 return False
-            as_background(img, path.as_uri(), size)
+            as_background(img, self.uri(path), size)
             return True
         if not (img.get("alt") or "").strip():
             self.refuse(src, f"image '{src}' has no alt text: describe it for screen readers in "
                              f"![...]({src}), or mark it decorative with {{: .decorative }}", severity="error")
             return False
-        img.set("src", path.as_uri())
+        img.set("src", self.uri(path))
         return True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Callable
 
 from brochures import LOCALES_DIR
 from brochures.content.catalogue import Catalogue
@@ -18,8 +19,12 @@ from brochures.html.typography import typeset, typeset_tree
 from brochures.problems import Problem
 
 
-def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[TopicContext, list[Problem]]:
-    """Markdown to safe HTML, plus everything printed around it; problems found on the way."""
+def topic_context(catalogue: Catalogue, translation: Translation,
+                  uri: Callable[[Path], str] = Path.as_uri) -> tuple[TopicContext, list[Problem]]:
+    """Markdown to safe HTML, plus everything printed around it; problems found on the way.
+
+    `uri` gives an image's URL in the page (pdf/urls.py).
+    """
     src, lang, site = translation.src_path, translation.lang, catalogue.site
 
     def printed(text: str) -> str:
@@ -30,7 +35,7 @@ def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[Topic
         mark_terms(root, site.no_hyphenation)
 
     clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line,
-                     id_prefix=f"{translation.topic_id}--", finish=finish)
+                     id_prefix=f"{translation.topic_id}--", finish=finish, uri=uri)
     problems = list(clean.problems)
     topic = TopicContext(
         topic_id=translation.topic_id,

@@ -11,18 +11,22 @@ import mimetypes
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import urlsplit
+from urllib.parse import unquote
 from urllib.request import url2pathname
 
 from weasyprint import URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
+from brochures.pdf.urls import Roots
+
 
 class LocalFileFetcher(URLFetcher):
     """Serve `file:` URLs under the allowed roots and self-contained `data:` URLs; refuse the rest."""
 
-    def __init__(self, roots: Iterable[Path]) -> None:
+    def __init__(self, roots: Iterable[Path], fixed: Roots | None = None) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = tuple(root.resolve() for root in roots)
+        self.fixed = fixed  # fixed URLs (urls.py) of the roots, mapped back to real files here
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -31,7 +35,8 @@ class LocalFileFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file" and parts.netloc in ("", "localhost"):
-            path = Path(url2pathname(parts.path)).resolve()
+            mapped = self.fixed.real(unquote(parts.path)) if self.fixed else None
+            path = (mapped or Path(url2pathname(parts.path))).resolve()
             if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
                 content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})

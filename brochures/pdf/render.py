@@ -11,8 +11,9 @@ from pathlib import Path
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from brochures.html.fonts import FONT_DIR, font_face_css
+from brochures.html.fonts import font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
+from brochures.pdf.urls import Roots
 
 # Tagged PDF/UA-1 for screen readers (structure tree, /MarkInfo, DisplayDocTitle), and images
 # no sharper than print needs and recompressed, so that a brochure stays small enough to email.
@@ -43,36 +44,36 @@ class _Collect(logging.Handler):
 
 
 @lru_cache(maxsize=8)
-def _stylesheets(sources: tuple[tuple[Path, str], ...], page_css: str,
-                 allowed_roots: tuple[Path, ...]) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher]:
+def _stylesheets(sources: tuple[tuple[str, str], ...], page_css: str,
+                 roots: Roots) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher]:
     """Parse the stylesheets and load the fonts once per process, not once per brochure.
 
-    Keyed by the stylesheets' text, so that an edited stylesheet (in `watch`) is read again.
+    Keyed by the stylesheets' URL and text, so that an edited stylesheet (in `watch`) is read again.
     """
-    fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
+    fetcher = LocalFileFetcher(roots.allowed, roots)
     font_config = FontConfiguration()
-    css = [CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)]
-    css += [CSS(string=text, base_url=path.resolve().as_uri(), font_config=font_config, url_fetcher=fetcher)
-            for path, text in sources]
+    css = [CSS(string=font_face_css(roots.uri), font_config=font_config, url_fetcher=fetcher)]
+    css += [CSS(string=text, base_url=url, font_config=font_config, url_fetcher=fetcher)
+            for url, text in sources]
     css.append(CSS(string=page_css, font_config=font_config))
     return font_config, css, fetcher
 
 
-def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str,
-               allowed_roots: list[Path]) -> RenderedPdf:
+def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str, roots: Roots) -> RenderedPdf:
     """Render `html` whose relative URLs resolve in `base_dir`; `page_css` comes last (paper size).
 
-    The PDF identifier derives from the input, so the same page gives the same bytes.
+    Only files under `roots` are read, through their fixed URLs. The PDF identifier derives
+    from the input, so the same page gives the same bytes wherever the folders are.
     """
-    fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
-    sources = tuple((path, path.read_text(encoding="utf-8")) for path in stylesheets)
-    font_config, css, css_fetcher = _stylesheets(sources, page_css, tuple(allowed_roots))
+    fetcher = LocalFileFetcher(roots.allowed, roots)
+    sources = tuple((roots.uri(path), path.read_text(encoding="utf-8")) for path in stylesheets)
+    font_config, css, css_fetcher = _stylesheets(sources, page_css, roots)
 
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+        document = HTML(string=html, base_url=roots.uri(base_dir) + "/", url_fetcher=fetcher).render(
             stylesheets=css, font_config=font_config, **WRITE_OPTIONS
         )
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
