@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("-v", "--verbose", action="store_true", help="also say why each brochure renders again")
     p.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    p.add_argument("--edition", action="append", default=[], metavar="ID",
+                   help="build only this edition of <content>/editions.yaml into <out>/<ID>/; repeat for "
+                        "several (default: every edition)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="render on the workers of this running Dask scheduler (tcp://host:8786) "
+                        "instead of local processes; workers need the project installed, nothing else")
     return p
 
 
@@ -172,7 +178,8 @@ def run_build(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _interrupted)
     try:
         with BuildDisplay(quiet=args.quiet, verbose=args.verbose) as display:
-            result = build(options, force=args.force, jobs=args.jobs, progress=display)
+            result = build(options, force=args.force, jobs=args.jobs, progress=display,
+                           scheduler=args.scheduler, editions=tuple(args.edition))
     except KeyboardInterrupt:
         print("interrupted: finished brochures are kept, nothing half-written was left; "
               "run the build again to finish the job", file=sys.stderr)

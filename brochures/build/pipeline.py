@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -27,9 +27,10 @@ from brochures.build.record import (
 from brochures.build.work import JobResult, Output, Task
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
+from brochures.content.editions import EDITIONS_FILE, Edition, edition_catalogue, edition_folder, load_editions
 from brochures.content.review import overdue_problems
 from brochures.content.sync import sync_problems
-from brochures.problems import ContentError, Problem, has_errors
+from brochures.problems import ContentError, Problem, did_you_mean, has_errors
 
 # The record is saved after the first document, at the end, and every few seconds on the way: a build killed outright
 # (SIGKILL, power cut) then loses at most that much work. Saving it after every document
@@ -53,8 +54,32 @@ class BuildResult:
         return not has_errors(self.problems)
 
 
-def build(options: Options, force: bool = False, jobs: int = 1, progress: Progress | None = None) -> BuildResult:
-    """Bring `<out>` up to date with the content; `force` renders everything again."""
+@dataclass
+class Target:
+    """One output folder: the catalogue as it is built there, with its own build record.
+
+    Without editions.yaml there is one, `<out>`; with it, one per edition, `<out>/<edition>`.
+    """
+
+    catalogue: Catalogue
+    bundles: Bundles
+    options: Options
+    edition: Edition | None = None
+    record: BuildRecord = field(default_factory=BuildRecord)
+
+    @property
+    def prefix(self) -> str:
+        """Before each job id in progress and the report: "north/" in an edition."""
+        return f"{self.edition.id}/" if self.edition else ""
+
+
+def build(options: Options, force: bool = False, jobs: int = 1, progress: Progress | None = None,
+          scheduler: str | None = None, editions: tuple[str, ...] = ()) -> BuildResult:
+    """Bring `<out>` up to date with the content; `force` renders everything again.
+
+    `scheduler`: the address of a Dask scheduler whose workers render, instead of `jobs` local
+    processes. `editions`: only these editions of editions.yaml (default: all).
+    """
     started = time.monotonic()
     result = BuildResult()
     notify = progress or (lambda event, name, detail: None)
@@ -70,73 +95,152 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
 
     bundles = load_bundles(catalogue)
     result.problems.extend(bundles.problems)
-    planned = plan(catalogue, bundles, options, result.problems)
-    result.failed.update(planned.unbuildable)
+    targets = _targets(catalogue, bundles, options, editions, result.problems)
+    if targets is None:
+        return result
+    hasher = Hasher()
+    todo: list[tuple[Target, str, Task, Fingerprint]] = []
+    for target in targets:
+        todo += _plan_target(target, force, hasher, result, notify)
+
+    finished: dict[int, list[Output]] = {}
+    saved = float("-inf")  # the first finished document is recorded at once
+    try:
+        for index, job_result in _run([task for _, _, task, _ in todo], jobs, scheduler):
+            target, identity, task, stamp = todo[index]
+            result.problems.extend(job_result.problems)
+            if not job_result.outputs or has_errors(job_result.problems):
+                result.failed[target.prefix + identity] = next(
+                    (p.message for p in job_result.problems if p.severity == "error"), "not rendered")
+                notify("failed", target.prefix + identity, result.failed[target.prefix + identity])
+                continue
+            finished[index] = job_result.outputs
+            target.record.entries[identity] = _entry(task.job, stamp, job_result.outputs, target.options.out_dir)
+            if time.monotonic() - saved > RECORD_EVERY:
+                _save_records(targets, finished, todo)
+                saved = time.monotonic()
+            notify("rendered", target.prefix + identity,
+                   "\n".join(output.describe() for output in job_result.outputs))
+    finally:  # also when interrupted: the record lists every file that was finished
+        _save_records(targets, finished, todo)
+    for index in sorted(finished):  # plan order, however the workers finished
+        target, identity, _, _ = todo[index]
+        result.rendered.append(target.prefix + identity)
+        result.outputs.extend(finished[index])
+    result.problems = list(dict.fromkeys(result.problems))  # editions find the same problems again
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _targets(catalogue: Catalogue, bundles: Bundles, options: Options, chosen: tuple[str, ...],
+             problems: list[Problem]) -> list[Target] | None:
+    """The output folders to build; None when editions.yaml has errors (nothing is built)."""
+    try:
+        editions = load_editions(catalogue)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
+    if editions is None:
+        if chosen:
+            problems.append(Problem(catalogue.content_dir / EDITIONS_FILE, "--edition needs editions.yaml, "
+                                    "which names the editions of the catalogue"))
+            return None
+        return [Target(catalogue, bundles, options)]
+    known = [edition.id for edition in editions]
+    for edition_id in chosen:
+        if edition_id not in known:
+            problems.append(Problem(catalogue.content_dir / EDITIONS_FILE,
+                                    f"unknown edition '{edition_id}' ({did_you_mean(edition_id, known)})"))
+    if any(edition_id not in known for edition_id in chosen):
+        return None
+    plan(catalogue, bundles, options, problems)  # names on the command line, checked once for all editions
+    targets = []
+    for edition in editions:
+        if chosen and edition.id not in chosen:
+            continue
+        published = edition_catalogue(catalogue, edition)
+        langs = tuple(lang for lang in options.langs if lang in published.site.languages)
+        topics = tuple(topic for topic in options.topics if topic in published.topics)
+        if (options.langs and not langs) or (options.topics and not topics and not options.bundles):
+            continue  # this edition publishes none of what was asked for
+        kept = replace(bundles, valid=tuple(b for b in bundles.valid if set(b.topics) <= set(published.topics)))
+        targets.append(Target(published, kept, replace(options, out_dir=edition_folder(options.out_dir, edition),
+                                                       langs=langs, topics=topics), edition))
+    return targets
+
+
+def _plan_target(target: Target, force: bool, hasher: Hasher, result: BuildResult,
+                 notify: Progress) -> list[tuple[Target, str, Task, Fingerprint]]:
+    """The jobs of one output folder that must render; the others are counted unchanged."""
+    catalogue, bundles, options = target.catalogue, target.bundles, target.options
+    problems: list[Problem] = []
+    planned = plan(catalogue, bundles, options, problems)
+    if target.edition is None:
+        result.problems.extend(problems)  # with editions, the whole catalogue was planned once for these
+    result.failed.update({target.prefix + name: reason for name, reason in planned.unbuildable.items()})
     chosen = {t.src_path: t for job in planned.jobs for t in job.translations}
     result.problems.extend(overdue_problems(chosen.values(), catalogue.site.review_months, options.today,
                                             options.strict))
     result.problems.extend(sync_problems(catalogue, "error" if options.strict else "warning", missing=False,
                                          only=set(chosen)))
     variant = variant_for(options, catalogue)
-    record = BuildRecord.load(options.out_dir)
+    target.record = BuildRecord.load(options.out_dir)
     _remove_partial_files(options.out_dir)
-    result.removed = _remove_deleted(catalogue, bundles, record, options)
-    if result.removed:
-        record.save(options.out_dir)
+    removed = _remove_deleted(catalogue, bundles, target.record, options)
+    if removed:
+        target.record.save(options.out_dir)
+    result.removed += [target.prefix + rel for rel in removed]
 
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
-    hasher = Hasher()
-    todo: list[tuple[str, Task, Fingerprint]] = []
+    edition_key = target.edition.settings_key if target.edition else None
+    todo = []
     for job in planned.jobs:
         identity = job_id(job, variant, options)
         broken = [t.src_path for t in job.translations if t.src_path in failed_sources]
         if broken:
             reason = f"{broken[0].parent.name}/{broken[0].name} has errors"
-            result.failed[identity] = reason
+            result.failed[target.prefix + identity] = reason
             if job.template == "bundle.html.j2":
                 result.problems.append(Problem(job.src_path, f"bundle '{job.name}' ({job.lang}) not built: {reason}"))
             continue
-        stamp = fingerprint(job, catalogue, variant, options, hasher)
-        if not force and record.is_current(identity, stamp, options.out_dir):
-            result.unchanged.append(identity)
-            notify("unchanged", identity, "")
+        stamp = fingerprint(job, catalogue, variant, options, hasher, edition_key)
+        if not force and target.record.is_current(identity, stamp, options.out_dir):
+            result.unchanged.append(target.prefix + identity)
+            notify("unchanged", target.prefix + identity, "")
             continue
-        notify("plan", identity, "; ".join(record.reasons(identity, stamp)) if not force else "forced")
-        todo.append((identity, Task(catalogue, job, variant, options), stamp))
-
-    finished: dict[int, list[Output]] = {}
-    saved = float("-inf")  # the first finished document is recorded at once
-    try:
-        for index, job_result in _run([task for _, task, _ in todo], jobs):
-            identity, task, stamp = todo[index]
-            result.problems.extend(job_result.problems)
-            if not job_result.outputs or has_errors(job_result.problems):
-                result.failed[identity] = next((p.message for p in job_result.problems if p.severity == "error"),
-                                               "not rendered")
-                notify("failed", identity, result.failed[identity])
-                continue
-            finished[index] = job_result.outputs
-            record.entries[identity] = _entry(task.job, stamp, job_result.outputs, options.out_dir)
-            if time.monotonic() - saved > RECORD_EVERY:
-                record.save(options.out_dir)
-                saved = float("-inf")  # the first finished document is recorded at once
-            notify("rendered", identity, "\n".join(output.describe() for output in job_result.outputs))
-    finally:  # also when interrupted: the record lists every file that was finished
-        if finished:
-            record.save(options.out_dir)
-    for index in sorted(finished):  # plan order, however the workers finished
-        result.rendered.append(todo[index][0])
-        result.outputs.extend(finished[index])
-    result.seconds = time.monotonic() - started
-    return result
+        notify("plan", target.prefix + identity,
+               "; ".join(target.record.reasons(identity, stamp)) if not force else "forced")
+        todo.append((target, identity, Task(_needed(catalogue, job), job, variant, options), stamp))
+    return todo
 
 
-def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, JobResult]]:
-    """(index, result) as each task finishes; in worker processes when there are several tasks.
+def _needed(catalogue: Catalogue, job: Job) -> Catalogue:
+    """The catalogue with only the topics this job prints (and those it names as related).
+
+    A task is pickled to its worker: the whole catalogue would travel with every document.
+    """
+    wanted = {t.topic_id for t in job.translations} | {r for t in job.translations for r in t.related}
+    return replace(catalogue, topics={k: v for k, v in catalogue.topics.items() if k in wanted}, problems=())
+
+
+def _save_records(targets: list[Target], finished: dict[int, list[Output]],
+                  todo: list[tuple[Target, str, Task, Fingerprint]]) -> None:
+    for target in {id(todo[index][0]): todo[index][0] for index in finished}.values():
+        target.record.save(target.options.out_dir)
+
+
+def _run(tasks: list[Task], jobs: int, scheduler: str | None = None) -> Iterator[tuple[int, JobResult]]:
+    """(index, result) as each task finishes; in worker processes when there are several tasks,
+    or on the workers of a Dask cluster.
 
     The costliest documents (bundles) start first, so that no worker is left with a long one
     at the end while the others wait.
     """
+    if scheduler is not None and tasks:
+        from brochures.build.cluster import run_on_cluster  # dask: imported only for a cluster build
+
+        yield from run_on_cluster(tasks, scheduler, priority=[_cost(task) for task in tasks])
+        return
     from brochures.build.tasks import run_task  # the renderer: imported only when there is work
 
     if jobs <= 1 or len(tasks) <= 1:

@@ -110,8 +110,13 @@ class Hasher:
         return {path: self.file(path) for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Options, hasher: Hasher) -> Fingerprint:
-    """Everything this job's output depends on; coarse where exactness would be fragile."""
+def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Options, hasher: Hasher,
+                edition: str | None = None) -> Fingerprint:
+    """Everything this job's output depends on; coarse where exactness would be fragile.
+
+    In an edition, `edition` is the hash of that edition's own settings: editions.yaml is not
+    hashed whole, so a change to one edition re-renders that edition only.
+    """
     content = catalogue.content_dir
     files: dict[Path, str] = {}
     titles: dict[str, str] = {}
@@ -140,6 +145,8 @@ def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Optio
     inputs["option:variant"] = repr(variant)
     inputs["option:layout"] = options.layout
     inputs["option:html"] = str(options.write_html)
+    if edition is not None:
+        inputs["editions.yaml:edition"] = edition
     inputs.update(_versions())
     key = hashlib.sha256(json.dumps(sorted(inputs.items())).encode("utf-8")).hexdigest()
     return Fingerprint(key, inputs)

@@ -37,9 +37,24 @@ class Mapping:
     lines: dict[str, int]
     start_line: int
     problems: list[Problem] = field(default_factory=list)
+    nodes: dict[str, yaml.Node] = field(default_factory=dict)  # key → its value's node, for nested mappings
+    text_line: int = 1  # file line of the first line of the parsed text (node marks count from it)
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.start_line)
+
+    def child(self, key: str) -> Mapping | None:
+        """The mapping under `key`, knowing the file lines of its own keys; None if it is not one.
+
+        Its problems go to this mapping's list, so that one file's problems are reported together.
+        """
+        node, value = self.nodes.get(key), self.data.get(key)
+        if not isinstance(node, yaml.MappingNode) or not isinstance(value, dict):
+            return None
+        lines = {str(k.value): self.text_line + k.start_mark.line for k, _ in node.value}
+        nodes = {str(k.value): v for k, v in node.value}
+        return Mapping(self.path, {str(k): v for k, v in value.items()}, lines, self.line_of(key),
+                       self.problems, nodes, self.text_line)
 
     def error(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.path, message, self.line_of(key)))
@@ -113,15 +128,17 @@ def parse_mapping(text: str, path: Path, first_line: int, what: str) -> Mapping:
             Problem(path, f"{what}: expected 'key: value' lines, got a {type(data).__name__}", first_line)
         )
     lines: dict[str, int] = {}
+    nodes: dict[str, yaml.Node] = {}
     problems: list[Problem] = []
     if node is not None:
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             key, line = str(key_node.value), first_line + key_node.start_mark.line
+            nodes[key] = value_node
             if key in lines:  # YAML keeps the last one silently; the author meant one of them
                 problems.append(Problem(path, f"{what}: '{key}' is given twice (also on line {lines[key]}); "
                                               "keep one", line))
             lines[key] = line
-    return Mapping(path, {str(k): v for k, v in data.items()}, lines, first_line, problems)
+    return Mapping(path, {str(k): v for k, v in data.items()}, lines, first_line, problems, nodes, first_line)
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path, first_line: int, what: str) -> Problem:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from brochures.content.branding import Branding, read_colors, read_email, read_logo
@@ -237,3 +237,33 @@ def _review_months(mapping: Mapping, what: str) -> int:
                                        f"from 1 to 120, got '{value}'")
         return REVIEW_MONTHS
     return value
+
+
+# What an edition of the catalogue (editions.yaml) may set differently from site.yaml.
+EDITION_SETTINGS = ("organisation", "phone", "address", "email", "hours", "website", "logo", "colors",
+                    "online_url")
+
+
+def override_site(site: Site, mapping: Mapping, what: str, content_dir: Path) -> Site:
+    """`site` with the settings `mapping` gives, checked as in site.yaml; problems go to `mapping`.
+
+    Colours are merged by name, so an edition may change only its accent colour.
+    """
+    given = set(mapping.data) & set(EDITION_SETTINGS)
+    changes: dict[str, object] = {}
+    for key in ("organisation", "address", "hours"):
+        if key in given:
+            changes[key] = _localized(mapping, key, what, site.languages)
+    if "phone" in given:
+        changes["phone"] = mapping.text("phone", what)
+    if "email" in given:
+        changes["email"] = read_email(mapping, what)
+    if "website" in given:
+        changes["website"] = _website(mapping, what)
+    if "online_url" in given:
+        changes["online_url"] = _online_url(mapping, what)
+    if "logo" in given or "colors" in given:
+        logo = read_logo(mapping, what, content_dir) if "logo" in given else site.branding.logo
+        colors = dict(site.branding.colors) | dict(read_colors(mapping, what))
+        changes["branding"] = Branding(logo, tuple(colors.items()))
+    return replace(site, **changes)
