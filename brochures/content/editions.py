@@ -79,12 +79,13 @@ def _subset(settings: Mapping, key: str, what: str, known: tuple[str, ...], noun
     if key not in settings.data:
         return None
     chosen = set()
-    for value in as_list(settings, key, what):
+    values = as_list(settings, key, what)
+    for value in values:
         if not isinstance(value, str) or value not in known:
             settings.error(key, f"{what}: unknown {noun} '{value}' in '{key}' ({did_you_mean(str(value), known)})")
         else:
             chosen.add(value)
-    if not chosen:
+    if not values and isinstance(settings.data[key], list):
         settings.error(key, f"{what}: '{key}' must list at least one {noun}")
     return tuple(name for name in known if name in chosen)
 
