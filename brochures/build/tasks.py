@@ -72,8 +72,6 @@ def forget_cached() -> None:
 
 def render_job(task: Task, renderer: PageRenderer, messages: Messages, problems: list[Problem]) -> list[RenderedFile]:
     """Render one document, plus its imposed booklet when asked; nothing on error."""
-    from brochures.pdf.imposition import impose_booklet  # pypdf: only when rendering
-
     catalogue, job, variant, options = task.catalogue, task.job, task.variant, task.options
     job_problems: list[Problem] = []
     topics = []
@@ -103,6 +101,8 @@ def render_job(task: Task, renderer: PageRenderer, messages: Messages, problems:
         if half is None:
             return files
         data, pages, html = half
+        from brochures.pdf.imposition import impose_booklet  # pypdf: only for booklets
+
         imposed = impose_booklet(data, variant.sheet)
         files.append(RenderedFile(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
                                   -(-pages // 4) * 2, None))

@@ -18,6 +18,7 @@ from yaml.reader import ReaderError
 
 from brochures.problems import ContentError, Problem, did_you_mean
 
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML was built with it
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 TOPIC_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TERM_RE = re.compile(r"^[^\W_]+(?:-[^\W_]+)*$")  # one word, hyphens allowed: PD-L1, nivolumab
@@ -107,7 +108,7 @@ def parse_mapping(text: str, path: Path, first_line: int, what: str) -> Mapping:
     """
     node: yaml.Node | None = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
         data = SafeConstructor().construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise ContentError(_syntax_problem(exc, text, path, first_line, what)) from None
@@ -139,6 +140,16 @@ def parse_mapping(text: str, path: Path, first_line: int, what: str) -> Mapping:
                                               "keep one", line))
             lines[key] = line
     return Mapping(path, {str(k): v for k, v in data.items()}, lines, first_line, problems, nodes, first_line)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """YAML's node tree, read by libyaml when it is there (twenty times faster: a catalogue of
+    hundreds of topics loads in a blink); a syntax error is read again by PyYAML, whose words
+    and positions the problem reports use."""
+    try:
+        return yaml.compose(text, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path, first_line: int, what: str) -> Problem:

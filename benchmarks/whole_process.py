@@ -1,0 +1,144 @@
+"""Whole processes, as a user waits for them: this project against WeasyPrint alone and a peer tool.
+
+    .venv/bin/python benchmarks/whole_process.py [--rounds 7] [--peer /tmp/peer-venv/bin/python]
+
+The peer is md2weasypdf 0.1.0, kept out of the project's dependencies; install it apart first:
+
+    python3 -m venv /tmp/peer-venv && /tmp/peer-venv/bin/pip install md2weasypdf==0.1.0
+
+Every command runs as a new process, rounds interleaved (each round runs every command once,
+in a shuffled order), and the median is reported: on a shared machine, ratios from the same
+rounds are what to quote, not the absolute times. "WeasyPrint alone" renders the HTML this
+project wrote for the same brochures (`--html`), with the same stylesheets, fonts and PDF
+options, in a process that imports nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from brochures import STYLES_DIR  # noqa: E402
+from brochures.html.fonts import font_face_css  # noqa: E402
+from brochures.pdf.render import WRITE_OPTIONS  # noqa: E402
+from brochures.pdf.urls import PREFIX  # noqa: E402
+from brochures.pdf.variants import Variant  # noqa: E402
+
+ALONE = """\
+import json, sys
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+setup = json.load(open(sys.argv[1]))
+fonts = FontConfiguration()
+css = [CSS(string=setup["fonts"], font_config=fonts)]
+css += [CSS(string=open(p).read(), base_url=u, font_config=fonts) for p, u in setup["stylesheets"]]
+css.append(CSS(string=setup["page_css"], font_config=fonts))
+for page in setup["pages"] if sys.argv[2] == "all" else [p for p in setup["pages"] if sys.argv[2] in p["html"]]:
+    html = open(page["html"], encoding="utf-8").read()
+    for fixed, real in setup["urls"]:
+        html = html.replace(fixed, real)
+    doc = HTML(string=html, base_url=page["base"]).render(stylesheets=css, font_config=fonts, **setup["options"])
+    doc.write_pdf(page["html"] + ".alone.pdf", **setup["options"])
+"""
+
+
+def catalogue(folder: Path, copies: int) -> Path:
+    """The sample topics, each `copies` times under another id: 3 × copies topics, 2 languages, no bundles."""
+    content = folder / "content"
+    content.mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "site.yaml", content / "site.yaml")
+    for topic in ("immunotherapy", "chemotherapy", "radiation-therapy"):
+        for n in range(copies):
+            shutil.copytree(ROOT / "content" / topic, content / (topic if n == 0 else f"{topic}-{n}"))
+    return content
+
+
+def alone_setup(work: Path, content: Path, html_out: Path) -> Path:
+    pages = [{"html": str(p), "base": (content / p.stem).resolve().as_uri() + "/"}
+             for p in sorted(html_out.rglob("*.html"))]
+    setup = {
+        "fonts": font_face_css(),
+        "stylesheets": [[str(STYLES_DIR / "brochure.css"), (STYLES_DIR / "brochure.css").as_uri()]],
+        "page_css": Variant().page_css(),
+        "options": WRITE_OPTIONS,
+        "pages": pages,
+        "urls": [["file://" + PREFIX + "content", content.resolve().as_uri()],
+                 ["file://" + PREFIX + "project", ROOT.as_uri()]],
+    }
+    (work / "alone.py").write_text(ALONE, encoding="utf-8")
+    path = work / "alone.json"
+    path.write_text(json.dumps(setup), encoding="utf-8")
+    return path
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--peer", default="/tmp/peer-venv/bin/python", help="python of a venv with md2weasypdf")
+    args = parser.parse_args()
+    py = sys.executable
+    work = Path(tempfile.mkdtemp(prefix="brochures-bench-"))
+    content = catalogue(work, 4)  # 12 topics × 2 languages = 24 brochures
+    subprocess.run([py, "build.py", "--content", str(content), "--out", str(work / "html"), "--html", "-q"],
+                   cwd=ROOT, check=True)
+    subprocess.run([py, "build.py", "--content", str(content), "--out", str(work / "current"), "-q"],
+                   cwd=ROOT, check=True)
+    setup = alone_setup(work, content, work / "html")
+    (work / "peer-in").mkdir()
+    shutil.copy(content / "immunotherapy" / "en.md", work / "peer-in" / "immunotherapy.md")
+    build = [py, "build.py", "--content", str(content), "-q", "-j", "1"]
+    commands = {
+        "single: this project": build + ["immunotherapy", "--lang", "en", "--out", str(work / "one"), "--force"],
+        "single: WeasyPrint alone": [py, str(work / "alone.py"), str(setup), "en/immunotherapy.html"],
+        "24: this project": build + ["--out", str(work / "all"), "--force"],
+        "24: WeasyPrint alone": [py, str(work / "alone.py"), str(setup), "all"],
+        "no-op rebuild of 24": build + ["--out", str(work / "current")],
+        "check": [py, "build.py", "check", "--content", str(content)],
+        "import weasyprint": [py, "-c", "import weasyprint"],
+    }
+    if Path(args.peer).exists():
+        commands["single: md2weasypdf 0.1.0"] = [args.peer, "-m", "md2weasypdf",
+                                                 str(work / "peer-in" / "immunotherapy.md"), str(work / "peer")]
+    else:
+        print(f"(no peer: {args.peer} not found; see the instructions at the top of this file)")
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.rounds):
+        names = list(commands)
+        random.shuffle(names)
+        for name in names:
+            times[name].append(timed(commands[name]))
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(f"{args.rounds} interleaved rounds, median seconds per whole process:")
+    for name in commands:
+        print(f"  {name:28s} {median[name]:6.2f} s   (min {min(times[name]):.2f}, max {max(times[name]):.2f})")
+    print("ratios:")
+    ratios = [("single", "single: this project", "single: WeasyPrint alone"),
+              ("single vs peer", "single: this project", "single: md2weasypdf 0.1.0"),
+              ("24 in one process", "24: this project", "24: WeasyPrint alone"),
+              ("no-op rebuild vs import weasyprint", "no-op rebuild of 24", "import weasyprint"),
+              ("check vs import weasyprint", "check", "import weasyprint")]
+    for label, ours, theirs in ratios:
+        if theirs in median:
+            print(f"  {label:36s} {median[ours] / median[theirs]:.2f}×")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
