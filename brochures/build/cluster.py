@@ -25,7 +25,7 @@ from typing import Any, Iterator
 from brochures.build.work import JobResult, RenderedFile, Task
 from brochures.problems import Problem
 
-CONNECT_SECONDS = 30
+CONNECT_SECONDS = 10
 NO_WORKER_SECONDS = 60  # a cluster without any worker for this long fails what is left
 POLL_SECONDS = 2.0
 SHARED_FOLDERS = (("content", "templates"), ("content", "styles"), ("content", "locales"),
