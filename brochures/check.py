@@ -8,6 +8,7 @@ from pathlib import Path
 from brochures import TEMPLATES_DIR
 from brochures.content.bundles import load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
+from brochures.content.editions import load_editions
 from brochures.content.frontmatter import Translation
 from brochures.content.review import overdue_problems
 from brochures.content.sync import sync_problems
@@ -26,6 +27,10 @@ def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = Fals
     except ContentError as exc:
         return list(exc.problems)
     problems = list(catalogue.problems) + list(load_bundles(catalogue).problems)
+    try:
+        load_editions(catalogue)
+    except ContentError as exc:
+        problems.extend(exc.problems)
     for lang in catalogue.site.languages:
         try:
             messages = load_messages(locales_dirs(catalogue), lang)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from brochures.cli import main
 from tests.conftest import pdf_text, write_tree
 
 SITE = """\
@@ -105,7 +106,7 @@ def test_rebuilds_only_what_an_edit_touches(network, build):
     ("north:\n  logo: ../outside.svg\n", ["editions.yaml:2: editions: edition 'north': 'logo' must be a file "
                                           "inside the content folder"]),
 ])
-def test_mistakes_are_named_with_their_line_and_nothing_is_built(network, build, text, expected):
+def test_mistakes_are_named_with_their_line_and_nothing_is_built(network, build, capsys, text, expected):
     (network / "editions.yaml").write_text(text, encoding="utf-8")
     run = build(network)
     assert run.code == 1
@@ -113,6 +114,9 @@ def test_mistakes_are_named_with_their_line_and_nothing_is_built(network, build,
         assert any(line in err for err in run.lines), run.err
     assert "Traceback" not in run.err
     assert not list(run.out_dir.rglob("*.pdf"))
+    checked = main(["check", "--content", str(network)])
+    err = capsys.readouterr().err
+    assert checked == 1 and all(line in err for line in expected), err
 
 
 def test_edition_option_names_a_known_edition(network, build, tmp_path):
