@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 
 from brochures.build.plan import Job, Options, plan, variant_for
 from brochures.build.record import (
+    RECORD_NAME,
     BuildRecord,
     Entry,
     Fingerprint,
@@ -147,6 +148,7 @@ def _targets(catalogue: Catalogue, bundles: Bundles, options: Options, chosen: t
             return None
         return [Target(catalogue, bundles, options)]
     known = [edition.id for edition in editions]
+    _remove_deleted_editions(options.out_dir, known, problems)
     for edition_id in chosen:
         if edition_id not in known:
             problems.append(Problem(catalogue.content_dir / EDITIONS_FILE,
@@ -167,6 +169,23 @@ def _targets(catalogue: Catalogue, bundles: Bundles, options: Options, chosen: t
         targets.append(Target(published, kept, replace(options, out_dir=edition_folder(options.out_dir, edition),
                                                        langs=langs, topics=topics), edition))
     return targets
+
+
+def _remove_deleted_editions(out_dir: Path, known: list[str], problems: list[Problem]) -> None:
+    """The files of an edition no longer in editions.yaml (its folder holds a build record)."""
+    if not out_dir.is_dir():
+        return
+    for folder in sorted(out_dir.iterdir()):
+        record_path = folder / RECORD_NAME
+        if folder.name in known or not record_path.is_file():
+            continue
+        for entry in BuildRecord.load(folder).entries.values():
+            for rel in entry.files:
+                (folder / rel).unlink(missing_ok=True)
+                (folder / rel).with_suffix(".html").unlink(missing_ok=True)
+        record_path.unlink()
+        problems.append(Problem(None, f"removed the outputs of edition '{folder.name}', which editions.yaml "
+                                      "no longer names", severity="warning"))
 
 
 def _plan_target(target: Target, force: bool, hasher: Hasher, result: BuildResult,

@@ -91,6 +91,11 @@ def test_rebuilds_only_what_an_edit_touches(network, build):
     (network / "site.yaml").write_text(SITE + "website: https://example.org\n", encoding="utf-8")
     assert len(rendered(build(network))) == 5
 
+    (network / "editions.yaml").write_text(EDITIONS.split("south:")[0], encoding="utf-8")
+    run = build(network)
+    assert run.code == 0 and "removed the outputs of edition 'south'" in run.err
+    assert not (run.out_dir / "south/fr/alpha.pdf").exists() and (run.out_dir / "north/fr/alpha.pdf").exists()
+
 
 @pytest.mark.parametrize("text, expected", [
     ("north:\n  phnoe: 1\n", ["editions.yaml:2: editions: edition 'north': unknown key 'phnoe' "
