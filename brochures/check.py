@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brochures import TEMPLATES_DIR
 from brochures.content.bundles import load_bundles
@@ -15,7 +16,9 @@ from brochures.content.sync import sync_problems
 from brochures.html.messages import catalogue_gaps, load_messages
 from brochures.html.topic import locales_dirs, topic_context
 from brochures.problems import ContentError, Problem
-from brochures.readability import Readability, measure
+
+if TYPE_CHECKING:
+    from brochures.readability import Readability
 
 
 def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = False) -> list[Problem]:
@@ -48,6 +51,8 @@ def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = Fals
 
 def readability_report(content_dir: Path) -> tuple[list[str], list[Problem]]:
     """Lines to print per topic and language, and a problem for each topic off the site target."""
+    from brochures.readability import measure  # pyphen's dictionaries: only with --readability
+
     try:
         catalogue = load_catalogue(content_dir)
     except ContentError as exc:

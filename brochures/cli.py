@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from brochures.build.pipeline import build
 from brochures.build.plan import LAYOUTS, Options
 from brochures.build.report import (
     BuildDisplay,
@@ -172,6 +171,8 @@ def run_mark_translated(argv: list[str]) -> int:
 
 
 def run_build(argv: list[str]) -> int:
+    from brochures.build.pipeline import build  # here: `check` needs none of the build
+
     cli = build_parser()
     args = cli.parse_args(argv)
     options = build_options(cli, args)

@@ -11,7 +11,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
 from brochures import LOCALES_DIR, PROJECT_ROOT, STYLES_DIR, TEMPLATES_DIR, __version__
@@ -155,6 +154,8 @@ def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Optio
 @lru_cache(maxsize=1)
 def _versions() -> dict[str, str]:
     """Read once: looking a package's version up scans the installed distributions."""
+    from importlib.metadata import version  # slow to import; a no-op rebuild needs it, `check` does not
+
     return {"version:brochures": __version__, **{f"version:{package}": version(package) for package in PACKAGES}}
 
 

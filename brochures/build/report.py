@@ -11,13 +11,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from brochures.build.pipeline import BuildResult
 from brochures.content.settings import format_size
 from brochures.files import write_atomic
 from brochures.problems import Problem
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+    from brochures.build.pipeline import BuildResult
 
 REPORT_NAME = "build-report.json"
 

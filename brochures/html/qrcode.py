@@ -6,7 +6,6 @@ WeasyPrint turns into the figure's alternative text in the tagged PDF.
 
 from __future__ import annotations
 
-import segno
 from markupsafe import Markup
 
 
@@ -15,5 +14,7 @@ def qr_svg(url: str, title: str) -> Markup:
 
     Error correction M survives a crease or a pen mark across a mailed page.
     """
+    import segno  # only brochures with an online address have a QR code
+
     code = segno.make(url, error="m", micro=False)
     return Markup(code.svg_inline(title=title, border=4, omitsize=True, svgclass="qr-code"))
