@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,10 +43,23 @@ def catalogue(folder: Path, topics: int, editions: int) -> Path:
     return content
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], workers_cpu) -> tuple[float, float]:
+    """Wall seconds, and CPU seconds of the build process, its children and the Dask workers."""
+    before_children, before_workers = _children_cpu(), workers_cpu()
     started = time.perf_counter()
     subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    return wall, _children_cpu() - before_children + workers_cpu() - before_workers
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def nothing(x: int) -> int:
@@ -74,10 +88,19 @@ def main() -> None:
                                            "--force", "-q", "--scheduler", cluster.scheduler_address],
         }
         subprocess.run(commands["Dask, 2 workers × 1 thread"], cwd=ROOT, env=env, check=True)  # workers warm up
+        observer = Client(cluster.scheduler_address)
+
+        def workers_cpu() -> float:
+            return sum(observer.run(_own_cpu).values())
+
         times: dict[str, list[float]] = {name: [] for name in commands}
+        cpu: dict[str, list[float]] = {name: [] for name in commands}
         for round_ in range(args.rounds):
             for name in (list(commands) if round_ % 2 == 0 else reversed(list(commands))):
-                times[name].append(timed(commands[name]))
+                wall, used = timed(commands[name], workers_cpu)
+                times[name].append(wall)
+                cpu[name].append(used)
+        observer.close()
         same = all((work / "local" / p.relative_to(work / "dask")).read_bytes() == p.read_bytes()
                    for p in (work / "dask").rglob("*.pdf"))
         with Client(cluster.scheduler_address) as client:
@@ -89,15 +112,17 @@ def main() -> None:
     median = {name: statistics.median(values) for name, values in times.items()}
     print(f"{args.topics} topics × 2 languages × {args.editions} editions = {documents} PDFs, "
           f"{args.rounds} interleaved rounds, median whole process:")
+    cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
     for name, seconds in median.items():
-        print(f"  {name:28s} {seconds:6.1f} s  ({seconds / documents * 1000:.0f} ms per PDF; "
-              f"min {min(times[name]):.1f}, max {max(times[name]):.1f})")
-    print(f"  Dask / --jobs 2: {median['Dask, 2 workers × 1 thread'] / median['--jobs 2']:.2f}×; "
+        print(f"  {name:28s} {seconds:6.1f} s wall (min {min(times[name]):.1f}, max {max(times[name]):.1f}); "
+              f"CPU {cpu_median[name]:.1f} s = {cpu_median[name] / documents:.2f} s per PDF")
+    dask, local = "Dask, 2 workers × 1 thread", "--jobs 2"
+    print(f"  Dask / --jobs 2: wall {median[dask] / median[local]:.2f}×, CPU {cpu_median[dask] / cpu_median[local]:.2f}×; "
           f"outputs byte-identical: {same}")
     print(f"Dask's own cost per task (a task that does nothing, 1000 of them): {per_task * 1000:.1f} ms")
     print(f"one task pickled (brochure, its topic folder and logo): {task_bytes / 1024:.0f} KB")
-    core_seconds = median["--jobs 2"] * 2 / documents
-    print(f"scaling: {core_seconds:.2f} core-seconds per PDF measured here; the network's {NETWORK} PDFs "
+    core_seconds = cpu_median["--jobs 2"] / documents
+    print(f"scaling: {core_seconds:.2f} CPU-seconds per PDF (--jobs 2 build, all processes); the network's {NETWORK} PDFs "
           f"= {NETWORK * core_seconds / 3600:.1f} core-hours")
     for machines, cores in ((1, 2), (4, 8), (10, 16), (25, 32)):
         hours = NETWORK * core_seconds / (machines * cores) / 3600
