@@ -261,6 +261,7 @@ def _run(tasks: list[Task], jobs: int, scheduler: str | None = None) -> Iterator
         yield from run_on_cluster(tasks, scheduler, priority=[_cost(task) for task in tasks])
         return
     from brochures.build.tasks import run_task  # the renderer: imported only when there is work
+    from brochures.pdf import render  # noqa: F401  WeasyPrint, imported once, before workers fork
 
     if jobs <= 1 or len(tasks) <= 1:
         for index, task in enumerate(tasks):
