@@ -124,6 +124,7 @@ class _Tree:
         self.origins = origins
         self.pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         self.header_ids: dict[bytes, String] = {}  # ID of a dropped repeated header → the kept one
+        self.dropped_annotations: set[tuple[int, int]] = set()
 
     def key(self, obj) -> tuple[int, str, str] | None:
         return self.origins.keys.get(obj.objgen[0]) if _is_element(obj) else None
@@ -179,6 +180,21 @@ class _Tree:
                 yield from self.walk(kid)
 
     # Rules a screen reader relies on ----------------------------------------------------
+    def single_annotations(self, node, in_link: bool = False) -> None:
+        """One annotation per link: WeasyPrint gives every box inside a link its own copy."""
+        if in_link:
+            kept = []
+            for kid in _kids(node):
+                if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR \
+                        and kid.Obj.get("/Subtype") == Name.Link:
+                    self.dropped_annotations.add(kid.Obj.objgen)
+                else:
+                    kept.append(kid)
+            node.K = Array(kept)
+        for kid in _kids(node):
+            if _is_element(kid):
+                self.single_annotations(kid, in_link or node.get("/S") == Name.Link)
+
     def tidy(self, node) -> bool:
         """Fix `node`'s subtree in place; False when it is empty and should go."""
         kids = [kid for kid in _kids(node) if not _is_element(kid) or self.tidy(kid)]
@@ -313,8 +329,10 @@ def _mark_content(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]],
                     page.obj.Contents = pdf.make_stream(data)
 
 
-def _describe_links(pdf: pikepdf.Pdf, origins: Origins) -> None:
+def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, int]]) -> None:
     for page in pdf.pages:
+        if "/Annots" in page.obj:
+            page.obj.Annots = Array([a for a in page.obj.Annots if a.objgen not in dropped])
         for annotation in page.obj.get("/Annots") or []:
             if annotation.get("/Subtype") != Name.Link:
                 continue
@@ -331,6 +349,7 @@ def finish(data: bytes, origins: Origins) -> bytes:
         document = _kids(root)[0]
         tree = _Tree(pdf, origins)
         tree.set_kids(document, tree.merge(_kids(document)))
+        tree.single_annotations(document)
         tree.tidy(document)
         marked, objects = _parent_tree(tree, document)
         nums = Array()
@@ -343,7 +362,7 @@ def finish(data: bytes, origins: Origins) -> bytes:
         root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
         root.ParentTreeNextKey = max([len(pdf.pages) - 1, *objects]) + 1
         _mark_content(pdf, marked, _hyphenated(origins))
-        _describe_links(pdf, origins)
+        _describe_links(pdf, origins, tree.dropped_annotations)
         out = BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
                  compress_streams=True)
