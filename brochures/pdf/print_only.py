@@ -39,7 +39,7 @@ def print_only(imposed: bytes, source: bytes) -> bytes:
             if key in flat.docinfo:
                 pdf.docinfo[key] = pikepdf.String(str(flat.docinfo[key]))
         for page in pdf.pages:
-            for key in ("/StructParents", "/Tabs"):
+            for key in ("/StructParents",):
                 if key in page.obj:
                     del page.obj[key]
             if "/Annots" in page.obj:
