@@ -23,6 +23,7 @@ written PDF with pikepdf:
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -76,34 +77,45 @@ def _describe(box, ids: dict[str, object]) -> str:
     return text[:DESCRIPTION_LIMIT]
 
 
+_ORIGINAL_BUILD = weasy_tags._build_box_tree
+_active = threading.local()  # the Origins being recorded in this thread, if any
+
+
+def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
+    """WeasyPrint's own tag builder (it calls itself through the module), noting what it sees."""
+    origins: Origins | None = getattr(_active, "origins", None)
+    if origins is None:
+        yield from _ORIGINAL_BUILD(box, parent, pdf, page_number, nums, annotations, tags)
+        return
+    real = getattr(box, "_box", box)  # absolutely positioned boxes sit behind a placeholder
+    if not origins.ids and real.element_tag == "html":
+        origins.source_text = _words("".join(real.element.itertext()))
+        origins.ids = {e.get("id"): e for e in real.element.iter() if e.get("id")}
+    if isinstance(real, boxes.ParentBox):
+        for child in real.children:
+            for leaf in child.children if isinstance(child, boxes.LineBox) else [child]:
+                if isinstance(leaf, boxes.TextBox) and leaf in tags:
+                    origins.runs.append((page_number, tags[leaf]["mcid"], leaf.text))
+    for element in _ORIGINAL_BUILD(box, parent, pdf, page_number, nums, annotations, tags):
+        if real.element is not None:
+            origins.keys[element.number] = (id(real.element), real.element_tag, str(element["S"]))
+        if real.link_annotation is not None:
+            origins.links[real.link_annotation.number] = _describe(real, origins.ids)
+        yield element
+
+
 @contextmanager
 def recording() -> Iterator[Origins]:
-    """Record the origins of WeasyPrint's structure elements during `write_pdf` in this block."""
-    origins = Origins()
-    original = weasy_tags._build_box_tree
+    """Record the origins of WeasyPrint's structure elements during `write_pdf` in this block.
 
-    def build(box, parent, pdf, page_number, nums, annotations, tags):
-        real = getattr(box, "_box", box)  # absolutely positioned boxes sit behind a placeholder
-        if not origins.ids and real.element_tag == "html":
-            origins.source_text = _words("".join(real.element.itertext()))
-            origins.ids = {e.get("id"): e for e in real.element.iter() if e.get("id")}
-        if isinstance(real, boxes.ParentBox):
-            for child in real.children:
-                for leaf in child.children if isinstance(child, boxes.LineBox) else [child]:
-                    if isinstance(leaf, boxes.TextBox) and leaf in tags:
-                        origins.runs.append((page_number, tags[leaf]["mcid"], leaf.text))
-        for element in original(box, parent, pdf, page_number, nums, annotations, tags):
-            if real.element is not None:
-                origins.keys[element.number] = (id(real.element), real.element_tag, str(element["S"]))
-            if real.link_annotation is not None:
-                origins.links[real.link_annotation.number] = _describe(real, origins.ids)
-            yield element
-
-    weasy_tags._build_box_tree = build
+    The hook stays installed once set, and records only in a thread inside this block.
+    """
+    weasy_tags._build_box_tree = _recording_build
+    _active.origins = Origins()
     try:
-        yield origins
+        yield _active.origins
     finally:
-        weasy_tags._build_box_tree = original
+        _active.origins = None
 
 
 def _kids(node) -> list:

@@ -43,18 +43,17 @@ ALLOWED_ERRORS = {
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory, branded: Path) -> dict[str, Path]:
-    """Each PDF kind once: sample (en, fr, topics, bundles), large print, print marks, a booklet, the
-    stress fixture (table and list across pages, footnotes, a bundle of two; also on A4 with its
-    booklet) and the branded fixture."""
+    """Each PDF kind once: sample (a topic and the bundle of all three, en and fr), large print,
+    print marks, the stress fixture (table and list across pages, footnotes, a bundle of two; its
+    bundle also on A4 with its booklet) and the branded fixture."""
     out = tmp_path_factory.mktemp("accessibility")
     runs = {
-        "sample": Options(content_dir=SAMPLE_CONTENT, out_dir=out / "sample", write_html=True),
+        "sample": Options(content_dir=SAMPLE_CONTENT, out_dir=out / "sample", topics=("immunotherapy",),
+                          bundles=("starting-immunotherapy",), write_html=True),  # the bundle has all three
         "large": Options(content_dir=SAMPLE_CONTENT, out_dir=out / "large", topics=("immunotherapy",),
                          langs=("fr",), large_print=True, write_html=True),
         "marks": Options(content_dir=SAMPLE_CONTENT, out_dir=out / "marks", topics=("chemotherapy",),
                          langs=("en",), print_marks=True, write_html=True),
-        "booklet": Options(content_dir=SAMPLE_CONTENT, out_dir=out / "booklet", topics=("immunotherapy",),
-                           langs=("en",), layout="booklet", write_html=True),
         "stress": Options(content_dir=STRESS, out_dir=out / "stress", write_html=True),
         "a4": Options(content_dir=STRESS, out_dir=out / "a4", bundles=("kit",), langs=("fr",), paper="a4",
                       layout="booklet", write_html=True),
@@ -79,7 +78,7 @@ def test_every_kind_is_made(made):
     names = set(made)
     for expected in ("sample/en/immunotherapy.pdf", "sample/fr/bundles/starting-immunotherapy.pdf",
                      "large/fr/immunotherapy.large-print.pdf", "marks/en/chemotherapy.print-marks.pdf",
-                     "booklet/en/immunotherapy.booklet.pdf", "stress/en/long-content.pdf",
+                     "stress/en/long-content.pdf",
                      "stress/fr/bundles/kit.pdf", "a4/fr/bundles/kit.booklet.pdf", "a4/fr/bundles/kit.pdf",
                      "branded/en/hand-care.pdf"):
         assert expected in names
@@ -222,7 +221,7 @@ def test_running_elements_are_artifacts(made):
             artifacts = " ".join(" ".join(p.text for p in pieces if p.page == number - 1 and p.mcid is None).split())
             folio = f"Page {number} of {pages}" if lang == "en" else f"Page {number} de {pages}"
             assert folio in artifacts or blank[lang] in artifacts, (name, folio)
-            if name.split("/")[0] in ("sample", "large", "marks", "booklet"):  # drafts: a band on every page
+            if name.split("/")[0] in ("sample", "large", "marks"):  # drafts: a band on every page
                 assert draft[lang] in artifacts, (name, number)
     kit = marked_content(made["sample/fr/bundles/starting-immunotherapy.pdf"])
     assert blank["fr"] in " ".join(piece.text for piece in kit if piece.mcid is None), "that bundle has blank pages"
