@@ -45,6 +45,7 @@ class Origins:
 
     keys: dict[int, tuple[int, str, str]] = field(default_factory=dict)  # object → (element, tag, role)
     links: dict[int, str] = field(default_factory=dict)  # link annotation object → description
+    silent_links: dict[int, str] = field(default_factory=dict)  # Link element without text → its /Alt
     runs: list[tuple[int, int, str]] = field(default_factory=list)  # (page, MCID, text) of text boxes
     source_text: str = ""  # all the HTML's text, to tell a source hyphen from an added one
     ids: dict[str, object] = field(default_factory=dict)  # HTML id → element, for link targets
@@ -63,12 +64,14 @@ def _words(text: str) -> str:
 
 
 def _describe(box, ids: dict[str, object]) -> str:
-    """A link's description: its label, else its text, else (a bare "1") with what it points to."""
+    """A link's description: its label, else its text or its images' alt text, else its address;
+    a bare number (a footnote call) is followed by the text it leads to."""
     element = box.element
     label = element.get("aria-label") or element.get("title")
     if label and _words(label):
         return _words(label)[:DESCRIPTION_LIMIT]
-    text = _words(_text(box))
+    text = _words(_text(box)) or _words(" ".join(e.get("alt", "") for e in element.iter())) \
+        or element.get("href", "")
     if not re.search(r"\w", text) or text.isdigit():
         href = element.get("href") or ""
         target = ids.get(href[1:]) if href.startswith("#") else None
@@ -101,6 +104,8 @@ def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
             origins.keys[element.number] = (id(real.element), real.element_tag, str(element["S"]))
         if real.link_annotation is not None:
             origins.links[real.link_annotation.number] = _describe(real, origins.ids)
+            if not _words(_text(real)) and str(element["S"]) == "/Link":
+                origins.silent_links[element.number] = origins.links[real.link_annotation.number]
         yield element
 
 
@@ -213,6 +218,10 @@ class _Tree:
         role = node.get("/S")
         if role == Name.Link:
             kids = self.fold_links(kids)
+            if node.objgen[0] in self.origins.silent_links and "/Alt" not in node:
+                node.Alt = String(self.origins.silent_links[node.objgen[0]])  # an image link: its alt
+            if not any(isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR for kid in kids):
+                node.S = Name.Span  # a link to nowhere: WeasyPrint wrote no annotation for it
         if role == Name.LI:
             kids = self.list_item(node, kids)
         if role == Name.TH:

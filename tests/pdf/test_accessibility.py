@@ -252,6 +252,26 @@ def test_links_are_described_in_words_once(made):
                     assert in_tree.count(annotation.objgen) == 1, (name, description)
 
 
+def test_every_link_element_has_its_annotation_and_something_to_say(made):
+    def says_something(node) -> bool:
+        kids = node.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        return "/Alt" in node or any(isinstance(k, int) or (isinstance(k, pikepdf.Dictionary) and (
+            k.get("/Type") == pikepdf.Name.MCR or ("/S" in k and says_something(k)))) for k in kids)
+
+    for name, path in tagged(made).items():
+        with pikepdf.open(path) as pdf:
+            for element in elements(tree(pdf)):
+                if element.role == "Link":
+                    kids = element.obj.K if isinstance(element.obj.K, pikepdf.Array) else [element.obj.K]
+                    assert any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == pikepdf.Name.OBJR
+                               for k in kids), name
+                    assert says_something(element.obj), name
+    with pikepdf.open(made["stress/en/long-content.pdf"]) as pdf:
+        alts = [str(e.obj.Alt) for e in elements(tree(pdf)) if e.role == "Link" and "/Alt" in e.obj]
+    assert alts == ["A red, dry palm"], "an image link is described by its image"
+
+
 def test_footnote_calls_say_what_they_lead_to(made):
     with pikepdf.open(made["stress/en/long-content.pdf"]) as pdf:
         descriptions = [str(a.Contents) for page in pdf.pages for a in page.obj.get("/Annots") or []]
