@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -316,38 +317,43 @@ def _hyphenated(origins: Origins) -> dict[tuple[int, int], str]:
     return found
 
 
+# How WeasyPrint (pydyf) writes the start of a marked-content sequence of a structure element.
+_MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+
+
+def _utf16(text: str) -> bytes:
+    return b"<" + ("\ufeff" + text).encode("utf-16-be").hex().encode("ascii") + b">"
+
+
 def _mark_content(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]],
                   actual_text: dict[tuple[int, int], str]) -> None:
-    """Content no element reaches becomes a pagination artifact; added hyphens get ActualText."""
+    """Content no element reaches becomes a pagination artifact; added hyphens get ActualText.
+
+    Only the `BDC` operators change, in place: the rest of each stream stays byte for byte as
+    WeasyPrint wrote it (parsing and rewriting whole streams made them a third larger).
+    """
     for index, page in enumerate(pdf.pages):
         reached = marked.get(index, {})
+
+        def edit(match: re.Match) -> bytes:
+            mcid = int(match.group(2))
+            if mcid not in reached:
+                return b"/Artifact <</Type /Pagination>> BDC"
+            if (index, mcid) in actual_text:
+                return b"/%s <</MCID %d /ActualText %s>> BDC" % (
+                    match.group(1), mcid, _utf16(actual_text[(index, mcid)]))
+            return match.group(0)
+
         resources = page.obj.get("/Resources", Dictionary())
         forms = [xobject for xobject in (resources.get("/XObject") or Dictionary()).values()
                  if xobject.get("/Subtype") == Name.Form]
-        for holder in [page.obj, *forms]:
-            changed = False
-            instructions = []
-            for instruction in pikepdf.parse_content_stream(holder):
-                operands, operator = instruction.operands, instruction.operator
-                if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary) \
-                        and "/MCID" in operands[1]:
-                    mcid = int(operands[1].MCID)
-                    if mcid not in reached:
-                        operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
-                        changed = True
-                    elif (index, mcid) in actual_text:
-                        properties = Dictionary(operands[1])
-                        properties.ActualText = String(actual_text[(index, mcid)])
-                        operands = [operands[0], properties]
-                        changed = True
-                    instruction = pikepdf.ContentStreamInstruction(operands, operator)
-                instructions.append(instruction)
-            if changed:
-                data = pikepdf.unparse_content_stream(instructions)
-                if isinstance(holder, pikepdf.Stream):
-                    holder.write(data)
-                else:
-                    page.obj.Contents = pdf.make_stream(data)
+        contents = page.obj.get("/Contents")
+        streams = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
+        for stream in [*streams, *forms]:
+            data = stream.read_bytes()
+            edited = _MARKED.sub(edit, data)
+            if edited != data:
+                stream.write(zlib.compress(edited, 9), filter=Name.FlateDecode)
 
 
 def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, int]]) -> None:
