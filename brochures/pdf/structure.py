@@ -132,11 +132,16 @@ def _kids(node) -> list:
 
 
 def _is_element(obj) -> bool:
-    return isinstance(obj, Dictionary) and obj.get("/Type", Name.StructElem) == Name.StructElem \
-        and "/S" in obj
+    return isinstance(obj, Dictionary) and "/S" in obj  # MCR and OBJR dictionaries have no /S
+
+
+def _identity(kid) -> object:
+    return kid.objgen if isinstance(kid, pikepdf.Object) and kid.is_indirect else repr(kid)
 
 
 class _Tree:
+    """The structure tree being repaired, with what WeasyPrint told us about its elements."""
+
     def __init__(self, pdf: pikepdf.Pdf, origins: Origins) -> None:
         self.pdf = pdf
         self.origins = origins
@@ -227,9 +232,10 @@ class _Tree:
             kids = self.list_item(node, kids)
         if role == Name.TH:
             self.scope(node)
-        if role == Name.TD and "/A" in node and "/Headers" in node.A:
+        if role == Name.TD and self.header_ids and "/A" in node and "/Headers" in node.A:
             node.A.Headers = Array([self.header_ids.get(bytes(h), h) for h in node.A.Headers])
-        self.set_kids(node, kids)
+        if [_identity(kid) for kid in kids] != [_identity(kid) for kid in _kids(node)]:
+            self.set_kids(node, kids)
         return bool(kids) or "/Alt" in node or "/ActualText" in node
 
     def fold_links(self, kids: list) -> list:
@@ -353,7 +359,7 @@ def _mark_content(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]],
             data = stream.read_bytes()
             edited = _MARKED.sub(edit, data)
             if edited != data:
-                stream.write(zlib.compress(edited, 9), filter=Name.FlateDecode)
+                stream.write(zlib.compress(edited), filter=Name.FlateDecode)
 
 
 def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, int]]) -> None:
