@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import subprocess
 from html.parser import HTMLParser
+from io import BytesIO
 from pathlib import Path
 
 import outloud
@@ -20,6 +21,7 @@ import pdfua
 import pikepdf
 import pytest
 
+from brochures.build import tasks
 from brochures.build.pipeline import Options, build
 from brochures.pdf.render import render_pdf
 from tests.conftest import FIXTURES, SAMPLE_CONTENT
@@ -45,7 +47,8 @@ ALLOWED_ERRORS = {
 def made(tmp_path_factory: pytest.TempPathFactory, branded: Path) -> dict[str, Path]:
     """Each PDF kind once: sample (a topic and the bundle of all three, en and fr), large print,
     print marks, the stress fixture (table and list across pages, footnotes, a bundle of two; its
-    bundle also on A4 with its booklet) and the branded fixture."""
+    bundle also on A4 with its booklet, and the half pages that booklet is imposed from) and the
+    branded fixture."""
     out = tmp_path_factory.mktemp("accessibility")
     runs = {
         "sample": Options(content_dir=SAMPLE_CONTENT, out_dir=out / "sample", topics=("immunotherapy",),
@@ -58,12 +61,25 @@ def made(tmp_path_factory: pytest.TempPathFactory, branded: Path) -> dict[str, P
         "a4": Options(content_dir=STRESS, out_dir=out / "a4", bundles=("kit",), langs=("fr",), paper="a4",
                       layout="booklet", write_html=True),
     }
-    for options in runs.values():
-        result = build(options, jobs=2)
-        assert result.ok, [str(p) for p in result.problems]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tasks, "print_only", keep_halves(tasks.print_only, out / "halves"))
+        for options in runs.values():
+            result = build(options, jobs=2)
+            assert result.ok, [str(p) for p in result.problems]
     pdfs = {str(path.relative_to(out)): path for path in sorted(out.rglob("*.pdf"))}
     pdfs.update({f"branded/{path.relative_to(branded)}": path for path in sorted(branded.rglob("*.pdf"))})
     return pdfs
+
+
+def keep_halves(print_only, folder: Path):
+    """Also keep each half-page PDF a booklet is imposed from, as `<folder>/<lang>/<n>.pdf`."""
+    def keeping(imposed: bytes, source: bytes) -> bytes:
+        with pikepdf.open(BytesIO(source)) as pdf:
+            lang = folder / str(pdf.Root.Lang)
+        lang.mkdir(parents=True, exist_ok=True)
+        (lang / f"{len(list(lang.iterdir()))}.pdf").write_bytes(source)
+        return print_only(imposed, source)
+    return keeping
 
 
 def tagged(made: dict[str, Path]) -> dict[str, Path]:
@@ -80,6 +96,7 @@ def test_every_kind_is_made(made):
                      "large/fr/immunotherapy.large-print.pdf", "marks/en/chemotherapy.print-marks.pdf",
                      "stress/en/long-content.pdf",
                      "stress/fr/bundles/kit.pdf", "a4/fr/bundles/kit.booklet.pdf", "a4/fr/bundles/kit.pdf",
+                     "halves/fr/0.pdf",
                      "branded/en/hand-care.pdf"):
         assert expected in names
 
@@ -160,8 +177,8 @@ def heading_texts(path: Path) -> set[str]:
 
 def test_one_table_per_table_and_one_list_per_list_across_page_breaks(made):
     for name, path in tagged(made).items():
-        if name.startswith("branded/"):
-            continue  # built without its HTML; the same templates are checked on the others
+        if name.startswith(("branded/", "halves/")):
+            continue  # made without their HTML; the same templates are checked on the others
         found = roles(path)
         assert found.count("Table") == html_count(path, "table"), name
         assert found.count("L") == html_count(path, "ul", "ol", "dl"), name
@@ -281,7 +298,7 @@ def test_footnote_calls_say_what_they_lead_to(made):
 
 def test_no_hyphen_at_a_line_end_that_the_source_lacks(made):
     for name, path in tagged(made).items():
-        if name.startswith("branded/"):
+        if name.startswith(("branded/", "halves/")):
             continue
         source = " ".join(path.with_suffix(".html").read_text(encoding="utf-8").split())
         assert added_hyphens(path, source) == [], name
