@@ -14,8 +14,9 @@ written PDF with pikepdf:
   artifact, and the parent tree is rebuilt from the tree itself, so every mapping is consistent;
 - `LI` holds only `Lbl` and `LBody`; a `Link` inside a `Link` is folded into it; empty elements
   go; header cells get a `Scope`;
-- link annotations are described in words (their text, or for a bare number such as a footnote
-  call, that number and the text it leads to) and are printable;
+- one annotation per link (WeasyPrint gives every box inside a link its own), described in words
+  (its text or image's alt text, or for a bare number such as a footnote call, that number and the
+  text it leads to) and printable; a link WeasyPrint wrote no annotation for becomes a `Span`;
 - a hyphen that line breaking added is marked with `/ActualText` as a soft hyphen (U+00AD), so
   that extracted and spoken text reads "system", never "sys- tem".
 """
@@ -363,6 +364,7 @@ def _mark_content(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]],
 
 
 def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, int]]) -> None:
+    """Drop the duplicate annotations; describe the others in words (WeasyPrint: by their target)."""
     for page in pdf.pages:
         if "/Annots" in page.obj:
             page.obj.Annots = Array([a for a in page.obj.Annots if a.objgen not in dropped])
