@@ -6,6 +6,7 @@ message catalogues, so a document renders the same wherever it runs.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -166,5 +167,5 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
 
 def stylesheet_paths(content_dir: Path, names: list[str]) -> list[Path]:
     """Each stylesheet from `<content>/styles/` when the clinic has its own, else the project's."""
-    return [next((d / name for d in (content_dir / "styles", STYLES_DIR) if (d / name).is_file()),
+    return [next((d / name for d in (content_dir / "styles", STYLES_DIR) if os.path.lexists(d / name)),
                  STYLES_DIR / name) for name in names]

@@ -29,9 +29,16 @@ def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[Topic
         typeset_tree(root, lang, site.typography)
         mark_terms(root, site.no_hyphenation)
 
-    clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line,
-                     id_prefix=f"{translation.topic_id}--", finish=finish)
-    problems = list(clean.problems)
+    deep: list[Problem] = []
+    try:
+        html = markdown_to_html(translation.body)
+    except RecursionError:
+        html = ""
+        deep.append(Problem(src, "lists or quotes are nested too deeply to be read "
+                                 f"({site.limits.hint('nesting')})", translation.body_line))
+    clean = sanitize(html, src, translation.body, translation.body_line,
+                     id_prefix=f"{translation.topic_id}--", finish=finish, limits=site.limits)
+    problems = deep + list(clean.problems)
     topic = TopicContext(
         topic_id=translation.topic_id,
         title=printed(translation.title),

@@ -12,7 +12,11 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from brochures.html.fonts import FONT_DIR, font_face_css
+from brochures.files import FileRefused, read_inside
 from brochures.pdf.fetcher import LocalFileFetcher
+from brochures.problems import ContentError, Problem
+
+STYLESHEET_BYTES = 1024 * 1024  # one stylesheet; the project's is about 10 KB
 
 # Tagged PDF/UA-1 for screen readers (structure tree, /MarkInfo, DisplayDocTitle), and images
 # no sharper than print needs and recompressed, so that a brochure stays small enough to email.
@@ -58,6 +62,15 @@ def _stylesheets(sources: tuple[tuple[Path, str], ...], page_css: str,
     return font_config, css, fetcher
 
 
+def _read_stylesheet(path: Path, allowed_roots: list[Path]) -> str:
+    try:
+        return read_inside(path, allowed_roots, STYLESHEET_BYTES).decode("utf-8")
+    except FileRefused as exc:
+        raise ContentError(Problem(path, f"stylesheet: {exc.reason}")) from None
+    except UnicodeDecodeError:
+        raise ContentError(Problem(path, "stylesheet: not UTF-8 text; save the file as UTF-8")) from None
+
+
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str,
                allowed_roots: list[Path]) -> RenderedPdf:
     """Render `html` whose relative URLs resolve in `base_dir`; `page_css` comes last (paper size).
@@ -65,7 +78,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
     The PDF identifier derives from the input, so the same page gives the same bytes.
     """
     fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
-    sources = tuple((path, path.read_text(encoding="utf-8")) for path in stylesheets)
+    sources = tuple((path, _read_stylesheet(path, allowed_roots)) for path in stylesheets)
     font_config, css, css_fetcher = _stylesheets(sources, page_css, tuple(allowed_roots))
 
     collector = _Collect()
