@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from brochures.html.fonts import FONT_DIR, font_face_css
+from brochures.html.fonts import FONT_DIRS, font_face_css
 from brochures.files import FileRefused, read_inside
 from brochures.pdf.fetcher import LocalFileFetcher
 from brochures.problems import ContentError, Problem
 
+FONT_TIMESTAMP = "946684800"  # 2000-01-01, any fixed moment will do
+FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
 STYLESHEET_BYTES = 1024 * 1024  # one stylesheet; the project's is about 10 KB
 
 # Tagged PDF/UA-1 for screen readers (structure tree, /MarkInfo, DisplayDocTitle), and images
@@ -46,6 +51,40 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@contextmanager
+def _fixed_font_timestamp() -> Iterator[None]:
+    """Same page, same bytes: WeasyPrint turns the variable symbol font into a static one with
+    fontTools, which stamps the new font's `head.modified` with the time of day unless
+    SOURCE_DATE_EPOCH is set. A build that sets it keeps its own; otherwise a fixed one is used."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def shipped_fonts_only() -> FontConfiguration:
+    """A font configuration that knows no system font, only those the @font-face rules add.
+
+    WeasyPrint loads fontconfig's configuration, which lists the machine's font folders; a
+    character our fonts lack would then print in whatever font the machine has (DejaVu here,
+    nothing elsewhere). fontconfig reads FONTCONFIG_FILE each time a configuration is loaded,
+    so pointing it at a configuration without font folders for that moment hides them all.
+    """
+    previous = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)
+    try:
+        return FontConfiguration()
+    finally:
+        if previous is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous
+
+
 @lru_cache(maxsize=8)
 def _stylesheets(sources: tuple[tuple[Path, str], ...], page_css: str,
                  allowed_roots: tuple[Path, ...]) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher]:
@@ -53,8 +92,8 @@ def _stylesheets(sources: tuple[tuple[Path, str], ...], page_css: str,
 
     Keyed by the stylesheets' text, so that an edited stylesheet (in `watch`) is read again.
     """
-    fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
-    font_config = FontConfiguration()
+    fetcher = LocalFileFetcher([*allowed_roots, *FONT_DIRS])
+    font_config = shipped_fonts_only()
     css = [CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)]
     css += [CSS(string=text, base_url=path.resolve().as_uri(), font_config=font_config, url_fetcher=fetcher)
             for path, text in sources]
@@ -77,7 +116,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
 
     The PDF identifier derives from the input, so the same page gives the same bytes.
     """
-    fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
+    fetcher = LocalFileFetcher([*allowed_roots, *FONT_DIRS])
     sources = tuple((path, _read_stylesheet(path, allowed_roots)) for path in stylesheets)
     font_config, css, css_fetcher = _stylesheets(sources, page_css, tuple(allowed_roots))
 
@@ -89,7 +128,8 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
             stylesheets=css, font_config=font_config, **WRITE_OPTIONS
         )
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
-        data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
+        with _fixed_font_timestamp():
+            data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
     finally:
         logger.removeHandler(collector)
     refused = tuple(dict.fromkeys(css_fetcher.refused + fetcher.refused))  # a stylesheet's, every time
