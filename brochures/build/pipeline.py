@@ -26,7 +26,7 @@ from brochures.build.record import (
     job_id,
     output_path,
 )
-from brochures.build.tasks import JobResult, Output, Task, run_task
+from brochures.build.tasks import JobResult, Output, Task, prepare, run_task
 from brochures.build.workers import Budget, Failure, WorkerPool
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
@@ -147,6 +147,8 @@ def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, JobResult]]:
     if not tasks:
         return
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i]))
+    for task in tasks:
+        prepare(task)
     pool = WorkerPool(tasks, min(jobs, len(tasks)), run_task, _budget, _limit_reached)
     for index, outcome in pool.run(order):
         if isinstance(outcome, Failure):

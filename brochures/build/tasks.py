@@ -17,7 +17,7 @@ from brochures.build.plan import Job, Options
 from brochures.content.catalogue import Catalogue
 from brochures.content.settings import format_size, text_for
 from brochures.files import FileRefused, read_inside, write_atomic
-from brochures.html.fonts import font_problem, generated_text, missing_characters
+from brochures.html.fonts import font_face_css, font_problem, generated_text, missing_characters
 from brochures.html.messages import Messages, load_messages
 from brochures.html.page import (
     PageContext,
@@ -68,6 +68,22 @@ class Task:
 
 _renderers: dict[Path, PageRenderer] = {}
 _messages: dict[tuple[Path, str], Messages] = {}
+
+
+def prepare(task: Task) -> None:
+    """Fill this process's caches that are plain Python data (fonts' character sets, the symbol
+    font, Jinja2 environments, layout text), so that worker processes forked afterwards start
+    warm. Layout-engine state (font configuration, parsed stylesheets) is made in each worker."""
+    missing_characters("")
+    font_face_css()
+    content_dir = task.catalogue.content_dir
+    _renderers.setdefault(content_dir, PageRenderer([content_dir / "templates", TEMPLATES_DIR]))
+    try:
+        key = (content_dir, task.job.lang)
+        if key not in _messages:
+            _messages[key] = load_messages(locales_dirs(task.catalogue), task.job.lang, task.catalogue.site.typography)
+    except ContentError:
+        pass  # reported when the task runs
 
 
 def run_task(task: Task) -> JobResult:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -19,7 +17,6 @@ from brochures.files import FileRefused, read_inside
 from brochures.pdf.fetcher import LocalFileFetcher
 from brochures.problems import ContentError, Problem
 
-FONT_TIMESTAMP = "946684800"  # 2000-01-01, any fixed moment will do
 FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
 STYLESHEET_BYTES = 1024 * 1024  # one stylesheet; the project's is about 10 KB
 
@@ -49,21 +46,6 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _fixed_font_timestamp() -> Iterator[None]:
-    """Same page, same bytes: WeasyPrint turns the variable symbol font into a static one with
-    fontTools, which stamps the new font's `head.modified` with the time of day unless
-    SOURCE_DATE_EPOCH is set. A build that sets it keeps its own; otherwise a fixed one is used."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP
-    try:
-        yield
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def shipped_fonts_only() -> FontConfiguration:
@@ -128,8 +110,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
             stylesheets=css, font_config=font_config, **WRITE_OPTIONS
         )
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
-        with _fixed_font_timestamp():
-            data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
+        data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
     finally:
         logger.removeHandler(collector)
     refused = tuple(dict.fromkeys(css_fetcher.refused + fetcher.refused))  # a stylesheet's, every time
