@@ -13,7 +13,7 @@ import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 DECORATIVE_CLASS = "decorative"
 CSS_PX_PER_INCH = 96
@@ -50,7 +50,9 @@ def image_problem(path: Path, max_pixels: int, limit_hint: str) -> str | None:
         except ET.ParseError as exc:
             return f"is not a readable SVG drawing ({exc}); export it again"
         return None
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint turns it on when imported: not here
     try:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
@@ -66,6 +68,8 @@ def image_problem(path: Path, max_pixels: int, limit_hint: str) -> str | None:
     except (OSError, SyntaxError, ValueError) as exc:
         reason = str(exc) or type(exc).__name__
         return f"cannot be decoded ({reason}): the file is damaged or incomplete; export it again"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return None
 
 
