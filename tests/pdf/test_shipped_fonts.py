@@ -88,4 +88,4 @@ def test_a_character_no_shipped_font_has_is_a_warning_naming_its_file_and_an_err
     strict = build(content, "--strict", "--force")
     assert strict.code == 1
     assert "star/en.md: character '★' (U+2605) is in none of the shipped fonts" in strict.err
-    assert "1 failed" in strict.err.splitlines()[-1], "that brochure is not built again; its last PDF stays"
+    assert "2 failed" in strict.err.splitlines()[-1], "the template's ☂ is in both; their last PDFs stay"
