@@ -56,6 +56,7 @@ class WorkerPool(Generic[Item, Result]):
                  budget: Callable[[Item], Budget], describe_limit: Callable[[Item, str], str]) -> None:
         self.items, self.jobs, self.work = items, max(1, jobs), work
         self.budget, self.describe_limit = budget, describe_limit
+        remove_stale_work_dirs()
         self.work_dir = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-"))
         self.context = get_context("fork")
         self.workers: list[_Worker] = []
