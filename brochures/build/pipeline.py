@@ -27,7 +27,7 @@ from brochures.build.record import (
     output_path,
 )
 from brochures.build.tasks import JobResult, Output, Task, prepare, run_task
-from brochures.build.workers import Budget, Failure, WorkerPool
+from brochures.build.workers import Budget, Failure, shared_pool
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.review import overdue_problems
@@ -149,8 +149,7 @@ def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, JobResult]]:
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i]))
     for task in tasks:
         prepare(task)
-    pool = WorkerPool(tasks, min(jobs, len(tasks)), run_task, _budget, _limit_reached)
-    for index, outcome in pool.run(order):
+    for index, outcome in shared_pool(run_task).run(tasks, order, jobs, _budget, _limit_reached):
         if isinstance(outcome, Failure):
             outcome = JobResult(problems=[Problem(tasks[index].job.src_path, outcome.reason)])
         yield index, outcome

@@ -129,20 +129,28 @@ def _size(path: Path) -> int | None:
 
 
 class Hasher:
-    """Hashes each file once per build, however many jobs use it."""
+    """Hashes each file once per build, however many jobs use it.
+
+    Only regular files inside the folder they belong to are read (the rule of `files.py`): a
+    link to a device or to a huge file elsewhere is hashed as refused, and reported where it is used.
+    """
 
     def __init__(self) -> None:
         self._hashes: dict[Path, str] = {}
 
-    def file(self, path: Path) -> str:
+    def file(self, path: Path, root: Path | None = None) -> str:
         if path not in self._hashes:
-            self._hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            try:
+                data = read_inside(path, [root or path.parent])
+                self._hashes[path] = hashlib.sha256(data).hexdigest()
+            except FileRefused as exc:
+                self._hashes[path] = f"refused: {exc.reason}"
         return self._hashes[path]
 
     def tree(self, folder: Path) -> dict[Path, str]:
         if not folder.is_dir():
             return {}
-        return {path: self.file(path) for path in sorted(folder.rglob("*")) if path.is_file()}
+        return {path: self.file(path, folder) for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Options, hasher: Hasher) -> Fingerprint:
@@ -164,7 +172,7 @@ def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Optio
         if (content / name).is_file():
             files[content / name] = hasher.file(content / name)
     if catalogue.site.branding.logo is not None:
-        files[catalogue.site.branding.logo] = hasher.file(catalogue.site.branding.logo)
+        files[catalogue.site.branding.logo] = hasher.file(catalogue.site.branding.logo, content)
     for folder in (TEMPLATES_DIR, STYLES_DIR, content / "templates", content / "styles"):
         files.update(hasher.tree(folder))
     for folder in (content / "locales", LOCALES_DIR):

@@ -6,13 +6,14 @@ rlimit, so that allocation fails with MemoryError) and a deadline watched by the
 that dies (SIGKILL, the kernel's out-of-memory killer, a crash in a C library) or overruns is
 reported as the failure of the task it held; a fresh worker takes its place and the others go on.
 
-Workers are forked after the list of tasks exists, so they receive an index, not a pickled task.
+Workers stay for the next build of the same process (`watch`, tests), so that it starts warm.
 Each worker writes its temporary files (WeasyPrint's font folders) into a folder this run owns,
 which is removed at the end, whatever became of the workers.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import resource
 import shutil
@@ -50,63 +51,79 @@ class Failure:
 
 
 class WorkerPool(Generic[Item, Result]):
-    """`jobs` workers calling `work(item)`; results come back as they finish, in any order."""
+    """Workers calling `work(item)`; results come back as they finish, in any order.
 
-    def __init__(self, items: Sequence[Item], jobs: int, work: Callable[[Item], Result],
-                 budget: Callable[[Item], Budget], describe_limit: Callable[[Item, str], str]) -> None:
-        self.items, self.jobs, self.work = items, max(1, jobs), work
-        self.budget, self.describe_limit = budget, describe_limit
+    Workers outlive one run, so that a build after the first (in `watch`, in the tests) finds
+    them warm; a worker that died or overran is replaced. `close` (also at exit) stops them all
+    and removes their temporary folder.
+    """
+
+    def __init__(self, work: Callable[[Item], Result]) -> None:
+        self.work = work
         remove_stale_work_dirs()
         self.work_dir = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-"))
         self.context = get_context("fork")
         self.workers: list[_Worker] = []
+        atexit.register(self.close)
 
-    def run(self, order: Sequence[int]) -> Iterator[tuple[int, Result | Failure]]:
-        """(index, result or failure) for each item of `order`, as each finishes."""
+    def run(self, items: Sequence[Item], order: Sequence[int], jobs: int, budget: Callable[[Item], Budget],
+            describe_limit: Callable[[Item, str], str]) -> Iterator[tuple[int, Result | Failure]]:
+        """(index, result or failure) for each item of `order`, as each finishes, in at most `jobs`
+        workers at a time. Interrupted (Ctrl-C, SIGTERM), busy workers are stopped at once."""
         pending = deque(order)
+        running: list[_Worker] = []
         try:
-            while pending or any(w.index is not None for w in self.workers):
-                self._start_workers(len(pending))
-                for worker in self.workers:
-                    if worker.index is None and pending:
-                        index = pending.popleft()
-                        worker.give(index, self.budget(self.items[index]).seconds)
-                yield from self._collect()
+            while pending or running:
+                while pending and len(running) < max(1, jobs):
+                    worker = self._idle_worker(running)
+                    index = pending.popleft()
+                    item_budget = budget(items[index])
+                    worker.give(index, items[index], item_budget)
+                    running.append(worker)
+                for worker, outcome in self._collect(running, items, describe_limit):
+                    running.remove(worker)
+                    yield outcome
         finally:
-            self.close()
+            for worker in running:  # left early: interrupted, or the consumer stopped
+                worker.stop(gently=True)
+                self.workers.remove(worker)
 
-    def _start_workers(self, waiting: int) -> None:
-        for worker in [w for w in self.workers if w.index is None and not w.process.is_alive()]:  # type: ignore[attr-defined]
+    def _idle_worker(self, running: list[_Worker]) -> _Worker:
+        for worker in [w for w in self.workers if w not in running]:
+            if worker.process.is_alive():  # type: ignore[attr-defined]
+                return worker
             worker.stop()
             self.workers.remove(worker)
-        busy = sum(w.index is not None for w in self.workers)
-        while len(self.workers) < min(self.jobs, busy + waiting):
-            self.workers.append(_Worker.start(self.context, self._serve))
+        worker = _Worker.start(self.context, self._serve)
+        self.workers.append(worker)
+        return worker
 
-    def _collect(self) -> Iterator[tuple[int, Result | Failure]]:
-        busy = [w for w in self.workers if w.index is not None]
-        deadline = min(w.deadline for w in busy)
-        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+    def _collect(self, running: list[_Worker], items: Sequence[Item], describe_limit: Callable[[Item, str], str]
+                 ) -> Iterator[tuple[_Worker, tuple[int, Result | Failure]]]:
+        deadline = min(w.deadline for w in running)
+        ready = set(wait([w.conn for w in running] + [w.process.sentinel for w in running],  # type: ignore[attr-defined]
                          timeout=max(0.0, deadline - time.monotonic())))
         now = time.monotonic()
-        for worker in busy:
+        for worker in list(running):
             index = worker.index
             assert index is not None
-            if worker.conn in ready or worker.process.sentinel in ready:
+            if worker.conn in ready or worker.process.sentinel in ready:  # type: ignore[attr-defined]
                 try:
                     if not worker.conn.poll():
                         raise EOFError
                     done_index, outcome = worker.conn.recv()
+                    if isinstance(outcome, Failure):  # the worker names the limit, we say it
+                        outcome = Failure(describe_limit(items[done_index], outcome.reason))
                 except (EOFError, OSError):
-                    yield index, Failure(self.describe_limit(self.items[index], _death(worker.stop())))
                     self.workers.remove(worker)
+                    yield worker, (index, Failure(describe_limit(items[index], _death(worker.stop()))))
                     continue
                 worker.index = None
-                yield done_index, outcome
+                yield worker, (done_index, outcome)
             elif now >= worker.deadline:
                 worker.stop()
                 self.workers.remove(worker)
-                yield index, Failure(self.describe_limit(self.items[index], "time"))
+                yield worker, (index, Failure(describe_limit(items[index], "time")))
 
     def _serve(self, conn: Connection) -> None:
         """A worker's life: render the items it is given until told to stop (None) or killed."""
@@ -118,32 +135,44 @@ class WorkerPool(Generic[Item, Result]):
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         while True:
             try:
-                index = conn.recv()
+                message = conn.recv()
             except (EOFError, KeyboardInterrupt):
                 return
-            if index is None:
+            if message is None:
                 return
-            item = self.items[index]
-            outcome: Result | Failure
+            index, item, memory_bytes = message
+            outcome: object
             try:
-                resource.setrlimit(resource.RLIMIT_AS, (_capped(self.budget(item).memory_bytes, hard), hard))
+                resource.setrlimit(resource.RLIMIT_AS, (_capped(memory_bytes, hard), hard))
                 outcome = self.work(item)
             except MemoryError:
-                outcome = Failure(self.describe_limit(item, "memory"))
+                outcome = Failure("memory")
             except RecursionError:
-                outcome = Failure(self.describe_limit(item, "recursion"))
+                outcome = Failure("recursion")
             except Exception as exc:  # a bug: still one line, and the other documents go on
-                outcome = Failure(self.describe_limit(item, f"bug:{type(exc).__name__}: {exc}"))
+                outcome = Failure(f"bug:{type(exc).__name__}: {exc}")
+            except KeyboardInterrupt:  # stopped by the build: leave quietly
+                return
             finally:
                 resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
             conn.send((index, outcome))
 
     def close(self) -> None:
-        """Stop every worker (a busy one is interrupted) and remove the temporary folder."""
+        """Stop every worker and remove the temporary folder."""
         for worker in self.workers:
             worker.stop(gently=True)
         self.workers.clear()
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+_pools: dict[Callable[..., object], WorkerPool] = {}  # type: ignore[type-arg]
+
+
+def shared_pool(work: Callable[[Item], Result]) -> WorkerPool[Item, Result]:
+    """This process's pool for `work`, made on first use."""
+    if work not in _pools:
+        _pools[work] = WorkerPool(work)
+    return _pools[work]
 
 
 @dataclass
@@ -161,10 +190,10 @@ class _Worker:
         child_end.close()
         return cls(process, parent_end)
 
-    def give(self, index: int, seconds: float) -> None:
+    def give(self, index: int, item: object, budget: Budget) -> None:
         self.index = index
-        self.deadline = time.monotonic() + seconds
-        self.conn.send(index)
+        self.deadline = time.monotonic() + budget.seconds
+        self.conn.send((index, item, budget.memory_bytes))
 
     def stop(self, gently: bool = False) -> int | None:
         """End the process; an idle one is asked to leave, a busy one interrupted, then killed."""

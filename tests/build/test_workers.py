@@ -40,10 +40,12 @@ def test_a_dead_overrunning_or_greedy_worker_fails_its_task_only(tmp_path, monke
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     items = ["a", "killed", "b", "slow", "greedy", "broken", "c"]
     memory = _address_space() + 512 * MB  # the worker's own size, plus room for a small task
-    pool = WorkerPool(items, 2, _work, lambda item: Budget(2 if item == "slow" else 60, memory),
-                      lambda item, what: f"{item}: {what}")
+    pool = WorkerPool(_work)
     work_dir = pool.work_dir
-    results = dict(pool.run(range(len(items))))
+    results = dict(pool.run(items, range(len(items)), 2, lambda item: Budget(2 if item == "slow" else 60, memory),
+                            lambda item, what: f"{item}: {what}"))
+    again = dict(pool.run(["d"], [0], 2, lambda item: Budget(60, memory), lambda item, what: what))
+    pool.close()
     assert results == {
         0: "A", 2: "B", 6: "C",
         1: Failure("killed: signal:SIGKILL"),
@@ -51,6 +53,7 @@ def test_a_dead_overrunning_or_greedy_worker_fails_its_task_only(tmp_path, monke
         4: Failure("greedy: memory"),
         5: Failure("broken: bug:KeyError: 'a bug'"),
     }
+    assert again == {0: "D"}, "the surviving workers take the next run"
     assert not work_dir.exists() and list(tmp_path.iterdir()) == [], "the work folder is removed"
 
 
@@ -85,13 +88,13 @@ def test_a_worker_killed_mid_build_is_reported_and_the_build_ends_with_a_summary
                               str(tmp_path / "dist"), "--jobs", "1"], env=env, cwd=tmp_path,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while not _workers(build.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        workers = _workers(build.pid)
+        deadline, workers = time.monotonic() + 90, set()
+        while not workers and time.monotonic() < deadline:  # a worker, busy for a second already
+            seen = set(_workers(build.pid))
+            time.sleep(1.0)
+            workers = seen & set(_workers(build.pid))
         assert workers, "a worker started"
-        time.sleep(1.0)  # well into the slow document's endless template
-        os.kill(workers[0], signal.SIGKILL)
+        os.kill(workers.pop(), signal.SIGKILL)
         out, err = build.communicate(timeout=120)
     finally:
         build.kill()
