@@ -183,6 +183,7 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
     stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()])
     font_problems = _font_problems(job, topics, html, stylesheets, strict)
     problems.extend(font_problems)
+    reported = {p.message.split("'")[1] for p in font_problems + problems if p.message.startswith("character '")}
     if has_errors(font_problems):
         return None
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
@@ -191,8 +192,9 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
                                               "may be used", severity="warning"))
     for message in rendered.warnings:
-        if message.startswith(NOTDEF_WARNING) or any(url in message for url in rendered.refused_urls):
-            continue  # reported already: by the font check with its file, or just above
+        if any(url in message for url in rendered.refused_urls) or (
+                message.startswith(NOTDEF_WARNING) and any(char in message for char in reported)):
+            continue  # reported already: just above, or by the font check with its file
         if message.startswith(IMAGE_WARNING):  # a missing image is an error, never a silent gap
             problems.append(Problem(job.src_path, f"an image could not be drawn: {message}"))
         else:

@@ -36,6 +36,9 @@ SYMBOL_DIR: Path = source_sans.ROOT / "files"
 SYMBOL_FILE = "SourceSans3[wght].ttf"
 SYMBOL_WEIGHT = 400  # the variable font's default is 200, too thin for markers
 SYMBOL_RANGE = range(0x2000, 0x2C00)  # punctuation, arrows, shapes, symbols, dingbats: what it adds
+# Kept although the text font has them: text shaping puts the space after a symbol (a list
+# marker "● ") in the symbol's run, and a missing space would print as a box.
+SYMBOL_SPACES = frozenset({0x20, 0xA0})
 FONT_DIRS = (FONT_DIR, SYMBOL_DIR)
 # The glyphs WeasyPrint draws for list-style keywords (its @counter-style rules).
 MARKER_KEYWORDS = {"disc": "•", "circle": "◦", "square": "▪", "disclosure-open": "▾", "disclosure-closed": "▸"}
@@ -67,7 +70,8 @@ def symbol_font() -> bytes:
         if tag in font:
             del font[tag]
     text_font = _text_covered()
-    wanted = [code for code in font.getBestCmap() if code in SYMBOL_RANGE and code not in text_font]
+    wanted = [code for code in font.getBestCmap()
+              if code in SYMBOL_SPACES or (code in SYMBOL_RANGE and code not in text_font)]
     options = subset.Options()
     options.layout_features, options.name_IDs, options.notdef_outline, options.hinting = [], ["*"], True, False
     subsetter = subset.Subsetter(options)
