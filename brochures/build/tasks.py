@@ -30,12 +30,8 @@ from brochures.html.sanitize import tel_href
 from brochures.html.topic import locales_dirs, topic_context, typeset_optional
 from brochures.html.typography import typeset
 from brochures.pdf.imposition import impose_booklet
-<<<<<<< HEAD
 from brochures.pdf.print_only import print_only
-from brochures.pdf.render import render_pdf
-=======
 from brochures.pdf.render import STYLESHEET_BYTES, render_pdf
->>>>>>> main
 from brochures.pdf.variants import Variant
 from brochures.problems import ContentError, Problem, has_errors
 

@@ -23,6 +23,9 @@ import pytest
 
 from brochures.build import tasks
 from brochures.build.pipeline import Options, build
+from brochures.build.plan import plan, variant_for
+from brochures.content.bundles import load_bundles
+from brochures.content.catalogue import load_catalogue
 from brochures.pdf.render import render_pdf
 from tests.conftest import FIXTURES, SAMPLE_CONTENT
 from tests.pdf.tagged import elements, marked_content, mcid_owners, tree
@@ -58,28 +61,36 @@ def made(tmp_path_factory: pytest.TempPathFactory, branded: Path) -> dict[str, P
         "marks": Options(content_dir=SAMPLE_CONTENT, out_dir=out / "marks", topics=("chemotherapy",),
                          langs=("en",), print_marks=True, write_html=True),
         "stress": Options(content_dir=STRESS, out_dir=out / "stress", write_html=True),
-        "a4": Options(content_dir=STRESS, out_dir=out / "a4", bundles=("kit",), langs=("fr",), paper="a4",
-                      layout="booklet", write_html=True),
     }
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tasks, "print_only", keep_halves(tasks.print_only, out / "halves"))
-        for options in runs.values():
-            result = build(options, jobs=2)
-            assert result.ok, [str(p) for p in result.problems]
+    for options in runs.values():
+        result = build(options, jobs=2)
+        assert result.ok, [str(p) for p in result.problems]
+    a4_booklet_in_process(out / "a4", out / "halves" / "fr" / "kit.pdf")
     pdfs = {str(path.relative_to(out)): path for path in sorted(out.rglob("*.pdf"))}
     pdfs.update({f"branded/{path.relative_to(branded)}": path for path in sorted(branded.rglob("*.pdf"))})
     return pdfs
 
 
-def keep_halves(print_only, folder: Path):
-    """Also keep each half-page PDF a booklet is imposed from, as `<folder>/<lang>/<n>.pdf`."""
+def a4_booklet_in_process(out: Path, halves: Path) -> None:
+    """The stress bundle on A4 with its booklet, rendered in this process (build workers would not
+    see the patch) so as to also keep the half-page PDF the booklet is imposed from."""
+    options = Options(content_dir=STRESS, out_dir=out, bundles=("kit",), langs=("fr",), paper="a4",
+                      layout="booklet", write_html=True)
+    catalogue = load_catalogue(STRESS)
+    problems: list = []
+    job = plan(catalogue, load_bundles(catalogue), options, problems).jobs[0]
+    real = tasks.print_only
+
     def keeping(imposed: bytes, source: bytes) -> bytes:
-        with pikepdf.open(BytesIO(source)) as pdf:
-            lang = folder / str(pdf.Root.Lang)
-        lang.mkdir(parents=True, exist_ok=True)
-        (lang / f"{len(list(lang.iterdir()))}.pdf").write_bytes(source)
-        return print_only(imposed, source)
-    return keeping
+        halves.parent.mkdir(parents=True, exist_ok=True)
+        halves.write_bytes(source)
+        return real(imposed, source)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tasks, "print_only", keeping)
+        result = tasks.run_task(tasks.Task(catalogue, job, variant_for(options, catalogue), options))
+    assert [str(p) for p in result.problems + problems if p.severity == "error"] == []
+    assert halves.exists() and len(result.outputs) == 2
 
 
 def tagged(made: dict[str, Path]) -> dict[str, Path]:
@@ -96,7 +107,7 @@ def test_every_kind_is_made(made):
                      "large/fr/immunotherapy.large-print.pdf", "marks/en/chemotherapy.print-marks.pdf",
                      "stress/en/long-content.pdf",
                      "stress/fr/bundles/kit.pdf", "a4/fr/bundles/kit.booklet.pdf", "a4/fr/bundles/kit.pdf",
-                     "halves/fr/0.pdf",
+                     "halves/fr/kit.pdf",
                      "branded/en/hand-care.pdf"):
         assert expected in names
 
