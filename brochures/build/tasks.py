@@ -7,14 +7,18 @@ WeasyPrint and pypdf are imported on the first render, never by a build with not
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
+import tinyhtml5
+
 from brochures import STYLES_DIR
-from brochures.build.plan import Options
+from brochures.build.plan import Job, Options
 from brochures.build.work import JobResult, Output, RenderedFile, Task
 from brochures.content.settings import format_size, text_for
-from brochures.files import write_atomic
+from brochures.files import FileRefused, read_inside, write_atomic
+from brochures.html.fonts import font_face_css, font_problem, generated_text, missing_characters
 from brochures.html.messages import Messages, load_messages
 from brochures.html.page import (
     PageContext,
@@ -31,43 +35,68 @@ from brochures.pdf.variants import Variant
 from brochures.problems import ContentError, Problem, has_errors
 
 BASE_STYLESHEET = "brochure.css"
+NOTDEF_WARNING = ".notdef glyph rendered"
+IMAGE_WARNING = "Failed to load image"
 
 
 _renderers: dict[tuple[Path, Path], PageRenderer] = {}
 _messages: dict[tuple[Path, Path, str], Messages] = {}
 
 
-def run_task(task: Task) -> JobResult:
-    """Render one job and write its files; in the main process or a local worker."""
-    files, problems = render_task(task)
-    return JobResult([write_file(file, task.options) for file in files], problems)
+def prepare(task: Task) -> None:
+    """Fill this process's caches that are plain Python data (fonts' character sets, the symbol
+    font, Jinja2 environments, layout text), so that worker processes forked afterwards start
+    warm. Layout-engine state (font configuration, parsed stylesheets) is made in each worker."""
+    missing_characters("")
+    font_face_css()
+    try:
+        _cached(task)
+    except ContentError:
+        pass  # reported when the task runs
 
 
-def render_task(task: Task) -> tuple[list[RenderedFile], list[Problem]]:
-    """Render one job with this process's cached renderer and layout text; nothing is written."""
-    catalogue, job = task.catalogue, task.job
-    problems: list[Problem] = []
+def _cached(task: Task) -> tuple[PageRenderer, Messages]:
+    """This process's renderer and layout text for the task's folders and language."""
+    catalogue, lang = task.catalogue, task.job.lang
     content_dir, project = catalogue.content_dir, task.project_root
     renderer = _renderers.get((content_dir, project))
     if renderer is None:
         renderer = _renderers[(content_dir, project)] = PageRenderer([content_dir / "templates",
                                                                       project / "templates"])
-    try:
-        key = (content_dir, project, job.lang)
-        if key not in _messages:
-            _messages[key] = load_messages([content_dir / "locales", project / "locales"], job.lang,
-                                           catalogue.site.typography)
-        files = render_job(task, renderer, _messages[key], problems)
-    except ContentError as exc:
-        problems.extend(exc.problems)
-        files = []
-    return files, problems
+    key = (content_dir, project, lang)
+    if key not in _messages:
+        _messages[key] = load_messages([content_dir / "locales", project / "locales"], lang,
+                                       catalogue.site.typography)
+    return renderer, _messages[key]
 
 
 def forget_cached() -> None:
     """Drop the cached renderers and layout text: their files are about to change (a cluster worker)."""
     _renderers.clear()
     _messages.clear()
+
+
+def run_task(task: Task) -> JobResult:
+    """Render one job and write its files; in the main process or a local worker."""
+    files, problems = render_task(task)
+    try:
+        outputs = [write_file(file, task.options) for file in files]
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        outputs = []
+    return JobResult(outputs, problems)
+
+
+def render_task(task: Task) -> tuple[list[RenderedFile], list[Problem]]:
+    """Render one job with this process's cached renderer and layout text; nothing is written."""
+    problems: list[Problem] = []
+    try:
+        renderer, messages = _cached(task)
+        files = render_job(task, renderer, messages, problems)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        files = []
+    return files, problems
 
 
 def render_job(task: Task, renderer: PageRenderer, messages: Messages, problems: list[Problem]) -> list[RenderedFile]:
@@ -77,7 +106,7 @@ def render_job(task: Task, renderer: PageRenderer, messages: Messages, problems:
     topics = []
     uri = Roots.of(catalogue.content_dir, task.project_root).uri
     for translation in job.translations:
-        topic, found = topic_context(catalogue, translation, uri)
+        topic, found = topic_context(catalogue, translation, options.strict, uri)
         topics.append(topic)
         job_problems.extend(found)
     problems.extend(job_problems)
@@ -102,27 +131,34 @@ def render_job(task: Task, renderer: PageRenderer, messages: Messages, problems:
             return files
         data, pages, html = half
         from brochures.pdf.imposition import impose_booklet  # pypdf: only for booklets
+        from brochures.pdf.print_only import print_only
 
-        imposed = impose_booklet(data, variant.sheet)
+        imposed = print_only(impose_booklet(data, variant.sheet), data)  # not tagged: see print_only.py
         files.append(RenderedFile(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
                                   -(-pages // 4) * 2, None))
     return files
 
 
 def write_file(file: RenderedFile, options: Options) -> Output:
-    """Write atomically, with the HTML beside the PDF when asked."""
-    write_atomic(file.path, file.data)
-    if options.write_html and file.html is not None:
-        write_atomic(file.path.with_suffix(".html"), file.html.encode("utf-8"))
+    """Write one output atomically (and its HTML when asked); a full, read-only or missing output
+    folder is a problem, not a crash."""
+    try:
+        write_atomic(file.path, file.data)
+        if options.write_html and file.html is not None:
+            write_atomic(file.path.with_suffix(".html"), file.html.encode("utf-8"))
+    except OSError as exc:
+        raise ContentError(Problem(file.path, f"cannot write the file: {exc.strerror or exc}; "
+                                              "check that the output folder is writable and has space")) from None
     return Output(file.path, file.pages, len(file.data))
 
 
 def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Variant, renderer: PageRenderer,
                     messages: Messages, problems: list[Problem]) -> tuple[bytes, int, str] | None:
-    """Page → PDF bytes, page count and the HTML; None when the layout text has errors."""
+    """Page → PDF bytes, page count and the HTML; None when the layout text has errors, or
+    (when `strict`) a character of the page or its stylesheets is in no shipped font."""
     from brochures.pdf.render import render_pdf  # WeasyPrint: only when rendering
 
-    catalogue, job = task.catalogue, task.job
+    catalogue, job, strict = task.catalogue, task.job, task.options.strict
     site = catalogue.site
     roots = Roots.of(catalogue.content_dir, task.project_root)
     context = PageContext(
@@ -150,17 +186,57 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
         return None
     stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()],
                                    task.project_root / "styles")
+    font_problems = _font_problems(job, topics, html, stylesheets, strict)
+    problems.extend(font_problems)
+    reported = {p.message.split("'")[1] for p in font_problems + problems if p.message.startswith("character '")}
+    if has_errors(font_problems):
+        return None
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(), roots)
     for url in rendered.refused_urls:
         problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
                                               "may be used", severity="warning"))
     for message in rendered.warnings:
-        if not any(url in message for url in rendered.refused_urls):  # reported just above
+        if any(url in message for url in rendered.refused_urls) or (
+                message.startswith(NOTDEF_WARNING) and any(char in message for char in reported)):
+            continue  # reported already: just above, or by the font check with its file
+        if message.startswith(IMAGE_WARNING):  # a missing image is an error, never a silent gap
+            problems.append(Problem(job.src_path, f"an image could not be drawn: {message}"))
+        else:
             problems.append(Problem(job.src_path, f"layout: {message}", severity="warning"))
+    if has_errors(problems):
+        return None
     return rendered.data, rendered.pages, html
+
+
+def _font_problems(job: Job, topics: tuple[TopicContext, ...], html: str, stylesheets: list[Path],
+                   strict: bool) -> list[Problem]:
+    """Characters no shipped font has, that the layout prints: in the templates' and layout
+    text, and generated by the stylesheets (list markers, `content:`); the topics' own text
+    was checked with its file already."""
+    from brochures.pdf.render import STYLESHEET_BYTES
+
+    severity = "error" if strict else "warning"
+    reported = set(missing_characters(" ".join(
+        f"{t.title} {t.subtitle or ''} {t.summary or ''} {t.body_html} {' '.join(s.title for s in t.sources)}"
+        for t in topics)))
+    document = tinyhtml5.parse(html, namespace_html_elements=False)
+    styles = "".join("".join(el.itertext()) for el in document.iter("style"))
+    page_text = "".join(text for el in document.iter() if el.tag not in ("style", "script")
+                        for text in (el.text, el.tail) if text)
+    problems = [Problem(job.src_path, font_problem(char, "in the page layout (a template or layout text) "),
+                        severity=severity)
+                for char in missing_characters(page_text + generated_text(styles)) if char not in reported]
+    for path in stylesheets:
+        try:
+            css = read_inside(path, [path.parent], STYLESHEET_BYTES).decode("utf-8", "replace")
+        except FileRefused:
+            continue  # reported when the stylesheet is read for rendering
+        problems += [Problem(path, font_problem(char, "generated by this stylesheet "), severity=severity)
+                     for char in missing_characters(generated_text(css))]
+    return problems
 
 
 def stylesheet_paths(content_dir: Path, names: list[str], styles_dir: Path = STYLES_DIR) -> list[Path]:
     """Each stylesheet from `<content>/styles/` when the clinic has its own, else the project's."""
-    return [next((d / name for d in (content_dir / "styles", styles_dir) if (d / name).is_file()),
+    return [next((d / name for d in (content_dir / "styles", styles_dir) if os.path.lexists(d / name)),
                  styles_dir / name) for name in names]

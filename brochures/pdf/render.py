@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,9 +12,15 @@ from pathlib import Path
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from brochures.files import FileRefused, read_inside
 from brochures.html.fonts import font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
+from brochures.pdf.structure import finish, recording
 from brochures.pdf.urls import Roots
+from brochures.problems import ContentError, Problem
+
+FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
+STYLESHEET_BYTES = 1024 * 1024  # one stylesheet; the project's is about 10 KB
 
 # Tagged PDF/UA-1 for screen readers (structure tree, /MarkInfo, DisplayDocTitle), and images
 # no sharper than print needs and recompressed, so that a brochure stays small enough to email.
@@ -43,6 +50,25 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def shipped_fonts_only() -> FontConfiguration:
+    """A font configuration that knows no system font, only those the @font-face rules add.
+
+    WeasyPrint loads fontconfig's configuration, which lists the machine's font folders; a
+    character our fonts lack would then print in whatever font the machine has (DejaVu here,
+    nothing elsewhere). fontconfig reads FONTCONFIG_FILE each time a configuration is loaded,
+    so pointing it at a configuration without font folders for that moment hides them all.
+    """
+    previous = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)
+    try:
+        return FontConfiguration()
+    finally:
+        if previous is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous
+
+
 @lru_cache(maxsize=8)
 def _stylesheets(sources: tuple[tuple[str, str], ...], page_css: str,
                  roots: Roots) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher]:
@@ -51,12 +77,21 @@ def _stylesheets(sources: tuple[tuple[str, str], ...], page_css: str,
     Keyed by the stylesheets' URL and text, so that an edited stylesheet (in `watch`) is read again.
     """
     fetcher = LocalFileFetcher(roots.allowed, roots)
-    font_config = FontConfiguration()
+    font_config = shipped_fonts_only()
     css = [CSS(string=font_face_css(roots.uri), font_config=font_config, url_fetcher=fetcher)]
     css += [CSS(string=text, base_url=url, font_config=font_config, url_fetcher=fetcher)
             for url, text in sources]
     css.append(CSS(string=page_css, font_config=font_config))
     return font_config, css, fetcher
+
+
+def _read_stylesheet(path: Path, allowed_roots: tuple[Path, ...]) -> str:
+    try:
+        return read_inside(path, allowed_roots, STYLESHEET_BYTES).decode("utf-8")
+    except FileRefused as exc:
+        raise ContentError(Problem(path, f"stylesheet: {exc.reason}")) from None
+    except UnicodeDecodeError:
+        raise ContentError(Problem(path, "stylesheet: not UTF-8 text; save the file as UTF-8")) from None
 
 
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str, roots: Roots) -> RenderedPdf:
@@ -66,7 +101,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
     from the input, so the same page gives the same bytes wherever the folders are.
     """
     fetcher = LocalFileFetcher(roots.allowed, roots)
-    sources = tuple((roots.uri(path), path.read_text(encoding="utf-8")) for path in stylesheets)
+    sources = tuple((roots.uri(path), _read_stylesheet(path, roots.allowed)) for path in stylesheets)
     font_config, css, css_fetcher = _stylesheets(sources, page_css, roots)
 
     collector = _Collect()
@@ -77,7 +112,9 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
             stylesheets=css, font_config=font_config, **WRITE_OPTIONS
         )
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
-        data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
+        with recording() as origins:
+            data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
+        data = finish(data, origins)
     finally:
         logger.removeHandler(collector)
     refused = tuple(dict.fromkeys(css_fetcher.refused + fetcher.refused))  # a stylesheet's, every time

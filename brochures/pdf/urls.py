@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from brochures.html.fonts import FONT_DIR
+from brochures.html.fonts import FONT_DIR, SYMBOL_DIR
 
 PREFIX = "/.brochures/"
 
@@ -27,7 +27,7 @@ class Roots:
         return cls((("content", content_dir.resolve()),
                     ("project/templates", (project_root / "templates").resolve()),
                     ("project/styles", (project_root / "styles").resolve()),
-                    ("fonts", FONT_DIR.resolve())))
+                    ("fonts", FONT_DIR.resolve()), ("symbol-fonts", SYMBOL_DIR.resolve())))
 
     @property
     def allowed(self) -> tuple[Path, ...]:
