@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -82,10 +83,14 @@ def alone_setup(work: Path, content: Path, html_out: Path) -> Path:
     return path
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds, and CPU seconds of the process and its children (steadier on a busy machine)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def main() -> None:
@@ -119,16 +124,21 @@ def main() -> None:
     else:
         print(f"(no peer: {args.peer} not found; see the instructions at the top of this file)")
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.rounds):
         names = list(commands)
         random.shuffle(names)
         for name in names:
-            times[name].append(timed(commands[name]))
+            wall, used = timed(commands[name])
+            times[name].append(wall)
+            cpu[name].append(used)
     median = {name: statistics.median(values) for name, values in times.items()}
-    print(f"{args.rounds} interleaved rounds, median seconds per whole process:")
+    cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
+    print(f"{args.rounds} interleaved rounds, median seconds per whole process (wall; CPU):")
     for name in commands:
-        print(f"  {name:28s} {median[name]:6.2f} s   (min {min(times[name]):.2f}, max {max(times[name]):.2f})")
-    print("ratios:")
+        print(f"  {name:28s} {median[name]:6.2f} s (min {min(times[name]):.2f}, max {max(times[name]):.2f}); "
+              f"CPU {cpu_median[name]:6.2f} s")
+    print("ratios (wall; CPU):")
     ratios = [("single", "single: this project", "single: WeasyPrint alone"),
               ("single vs peer", "single: this project", "single: md2weasypdf 0.1.0"),
               ("24 in one process", "24: this project", "24: WeasyPrint alone"),
@@ -136,7 +146,7 @@ def main() -> None:
               ("check vs import weasyprint", "check", "import weasyprint")]
     for label, ours, theirs in ratios:
         if theirs in median:
-            print(f"  {label:36s} {median[ours] / median[theirs]:.2f}×")
+            print(f"  {label:36s} {median[ours] / median[theirs]:.2f}×; {cpu_median[ours] / cpu_median[theirs]:.2f}×")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from brochures.content.catalogue import Catalogue
 from brochures.content.schema import TOPIC_ID_RE, Mapping, as_list, parse_mapping, read_text
-from brochures.content.settings import EDITION_SETTINGS, Site, override_site
+from brochures.content.settings import EDITION_SETTINGS, SETTINGS_BYTES, Site, override_site
 from brochures.problems import ContentError, Problem, did_you_mean
 
 EDITIONS_FILE = "editions.yaml"
@@ -40,7 +40,8 @@ def load_editions(catalogue: Catalogue) -> tuple[Edition, ...] | None:
     path = catalogue.content_dir / EDITIONS_FILE
     if not path.is_file():
         return None
-    mapping = parse_mapping(read_text(path), path, 1, WHAT)
+    mapping = parse_mapping(read_text(path, catalogue.content_dir, SETTINGS_BYTES), path, 1, WHAT,
+                            catalogue.site.limits.value_chars)
     if not mapping.data:
         mapping.error("", f"{WHAT}: name at least one edition, or remove {EDITIONS_FILE}")
     editions = [edition for edition_id in mapping.data
