@@ -130,13 +130,24 @@ def render_job(task: Task, renderer: PageRenderer, messages: Messages, problems:
         if half is None:
             return files
         data, pages, html = half
-        from brochures.pdf.imposition import impose_booklet  # pypdf: only for booklets
-        from brochures.pdf.print_only import print_only
-
         imposed = print_only(impose_booklet(data, variant.sheet), data)  # not tagged: see print_only.py
         files.append(RenderedFile(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
                                   -(-pages // 4) * 2, None))
     return files
+
+
+def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
+    """pdf/imposition.py's, imported on the first booklet: pypdf is not needed for anything else."""
+    from brochures.pdf.imposition import impose_booklet as impose
+
+    return impose(pdf, sheet)
+
+
+def print_only(imposed: bytes, source: bytes) -> bytes:
+    """pdf/print_only.py's, imported on the first booklet."""
+    from brochures.pdf.print_only import print_only as mark
+
+    return mark(imposed, source)
 
 
 def write_file(file: RenderedFile, options: Options) -> Output:

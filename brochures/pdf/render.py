@@ -94,12 +94,15 @@ def _read_stylesheet(path: Path, allowed_roots: tuple[Path, ...]) -> str:
         raise ContentError(Problem(path, "stylesheet: not UTF-8 text; save the file as UTF-8")) from None
 
 
-def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str, roots: Roots) -> RenderedPdf:
+def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str,
+               roots: Roots | list[Path]) -> RenderedPdf:
     """Render `html` whose relative URLs resolve in `base_dir`; `page_css` comes last (paper size).
 
     Only files under `roots` are read, through their fixed URLs. The PDF identifier derives
     from the input, so the same page gives the same bytes wherever the folders are.
     """
+    if not isinstance(roots, Roots):
+        roots = Roots.plain(roots)
     fetcher = LocalFileFetcher(roots.allowed, roots)
     sources = tuple((roots.uri(path), _read_stylesheet(path, roots.allowed)) for path in stylesheets)
     font_config, css, css_fetcher = _stylesheets(sources, page_css, roots)

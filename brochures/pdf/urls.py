@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Iterable
 
 from brochures.html.fonts import FONT_DIR, SYMBOL_DIR
 
@@ -27,6 +28,12 @@ class Roots:
         return cls((("content", content_dir.resolve()),
                     ("project/templates", (project_root / "templates").resolve()),
                     ("project/styles", (project_root / "styles").resolve()),
+                    ("fonts", FONT_DIR.resolve()), ("symbol-fonts", SYMBOL_DIR.resolve())))
+
+    @classmethod
+    def plain(cls, folders: Iterable[Path]) -> Roots:
+        """Folders without names of their own (`root0`, `root1`...), plus the shipped fonts."""
+        return cls((*((f"root{i}", folder.resolve()) for i, folder in enumerate(folders)),
                     ("fonts", FONT_DIR.resolve()), ("symbol-fonts", SYMBOL_DIR.resolve())))
 
     @property
