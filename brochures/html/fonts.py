@@ -20,9 +20,7 @@ from typing import Callable
 import fontpkg_atkinson_hyperlegible as atkinson
 import fontpkg_source_sans_3 as source_sans
 import tinycss2
-from fontTools import subset
 from fontTools.ttLib import TTFont
-from fontTools.varLib.instancer import instantiateVariableFont
 
 FAMILY = atkinson.FAMILY
 FONT_DIR: Path = atkinson.ROOT / "files"
@@ -67,13 +65,14 @@ def symbol_font() -> bytes:
     Made once per process (a third of a second), so that WeasyPrint need not instance the
     variable font for every PDF (as long again, each time), and its bytes never change.
     """
+    from fontTools import subset  # only to render: `check` needs the character sets alone
+    from fontTools.varLib.instancer import instantiateVariableFont
+
     font = TTFont(SYMBOL_DIR / SYMBOL_FILE, lazy=True, recalcTimestamp=False)
     for tag in ("GSUB", "GPOS", "GDEF", "BASE", "DSIG"):  # no shaping needed for single symbols
         if tag in font:
             del font[tag]
-    text_font = _text_covered()
-    wanted = [code for code in font.getBestCmap()
-              if code in SYMBOL_SPACES or (code in SYMBOL_RANGE and code not in text_font)]
+    wanted = sorted(_symbol_codes())
     options = subset.Options()
     options.layout_features, options.name_IDs, options.notdef_outline, options.hinting = [], ["*"], True, False
     subsetter = subset.Subsetter(options)
@@ -97,10 +96,19 @@ def _text_covered() -> frozenset[int]:
 
 
 @lru_cache(maxsize=1)
+def _symbol_codes() -> frozenset[int]:
+    """The code points `symbol_font` keeps: the spaces, and the symbols the text font lacks."""
+    text_font = _text_covered()
+    with TTFont(SYMBOL_DIR / SYMBOL_FILE, lazy=True) as font:
+        return frozenset(code for code in font.getBestCmap()
+                         if code in SYMBOL_SPACES or (code in SYMBOL_RANGE and code not in text_font))
+
+
+@lru_cache(maxsize=1)
 def _covered() -> frozenset[int]:
-    """Code points the text font draws in every face, and those the symbol font adds."""
-    with TTFont(BytesIO(symbol_font()), lazy=True) as font:
-        return _text_covered() | frozenset(font.getBestCmap())
+    """Code points the text font draws in every face, and those the symbol font adds (read from
+    the variable font: making the static one takes a third of a second `check` need not spend)."""
+    return _text_covered() | _symbol_codes()
 
 
 def generated_text(css: str) -> str:
