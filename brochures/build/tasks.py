@@ -26,7 +26,8 @@ from brochures.html.sanitize import tel_href
 from brochures.html.topic import locales_dirs, topic_context, typeset_optional
 from brochures.html.typography import typeset
 from brochures.pdf.imposition import impose_booklet
-from brochures.pdf.render import render_pdf
+from brochures.pdf.printshop import add_slug_and_marks
+from brochures.pdf.render import MIN_PPI, render_pdf
 from brochures.pdf.variants import Variant
 from brochures.problems import ContentError, Problem, has_errors
 
@@ -87,7 +88,7 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
     job_problems: list[Problem] = []
     topics = []
     for translation in job.translations:
-        topic, found = topic_context(catalogue, translation)
+        topic, found = topic_context(catalogue, translation, messages.gettext)
         topics.append(topic)
         job_problems.extend(found)
     problems.extend(job_problems)
@@ -106,11 +107,18 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
                                 f"mailing limit of {format_size(limit)} (site.yaml 'mail_limit'); use smaller "
                                 "images", severity="warning"))
     if options.layout == "booklet":
-        half = render_document(catalogue, job, tuple(topics), replace(variant, booklet_pages=True), renderer,
-                               messages, problems)
+        half_variant = replace(variant, booklet_pages=True)
+        half = render_document(catalogue, job, tuple(topics), half_variant, renderer, messages, problems)
         if half is None:
             return outputs
         data, pages, html = half
+        padding = -pages % 4
+        if padding:  # ruled notes pages before the back cover, rather than blank sheets
+            half = render_document(catalogue, job, tuple(topics), half_variant, renderer, messages, [],
+                                   notes_pages=padding)
+            if half is None:
+                return outputs
+            data, pages, html = half
         imposed = impose_booklet(data, variant.sheet)
         outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
                               -(-pages // 4) * 2, None, options))
@@ -126,8 +134,11 @@ def _write(path: Path, data: bytes, pages: int, html: str | None, options: Optio
 
 def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, ...], variant: Variant,
                     renderer: PageRenderer, messages: Messages,
-                    problems: list[Problem]) -> tuple[bytes, int, str] | None:
-    """Page → PDF bytes, page count and the HTML; None when the layout text has errors."""
+                    problems: list[Problem], notes_pages: int = 0) -> tuple[bytes, int, str] | None:
+    """Page → PDF bytes, page count and the HTML; None when the layout text has errors.
+
+    `notes_pages` ruled pages go before the back page (a booklet's padding to a multiple of 4).
+    """
     site = catalogue.site
     context = PageContext(
         lang=job.lang,
@@ -146,6 +157,7 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         hours=text_for(site.hours, job.lang),
         online_url=site.online_url_for(job.lang, topics[0].topic_id) if len(topics) == 1 else None,
         draft=any(topic.draft for topic in topics),
+        notes_pages=notes_pages,
     )
     html = renderer.render(job.template, context, messages)
     message_problems = messages.problems()
@@ -154,14 +166,20 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         return None
     stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()])
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
-                          [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
+                          [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR, *variant.readable_roots()],
+                          variant.pdf_variant)
+    for name, ppi in rendered.low_resolution:
+        problems.append(Problem(job.src_path, f"image '{name}' prints at {ppi} ppi at its placed size, below "
+                                              f"{MIN_PPI} ppi, and will look soft: use a larger image or show "
+                                              "it smaller", severity="warning"))
+    data = add_slug_and_marks(rendered.data) if variant.print_marks else rendered.data
     for url in rendered.refused_urls:
         problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
                                               "may be used", severity="warning"))
     for message in rendered.warnings:
         if not any(url in message for url in rendered.refused_urls):  # reported just above
             problems.append(Problem(job.src_path, f"layout: {message}", severity="warning"))
-    return rendered.data, rendered.pages, html
+    return data, rendered.pages, html
 
 
 def stylesheet_paths(content_dir: Path, names: list[str]) -> list[Path]:

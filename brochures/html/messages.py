@@ -19,6 +19,7 @@ from babel.messages.pofile import PoFileError, read_po
 from jinja2.ext import babel_extract
 
 from brochures.content.settings import DEFAULT_CONVENTION
+from brochures.html.callouts import URGENT_CALLS
 from brochures.html.typography import typeset
 from brochures.problems import ContentError, Problem
 
@@ -95,6 +96,8 @@ def template_messages(template_dirs: Sequence[Path]) -> dict[str, tuple[Path, in
     Read with Jinja2's Babel extractor, so that `check` finds catalogue gaps without rendering.
     """
     found: dict[str, tuple[Path, int]] = {}
+    for text in URGENT_CALLS.values():  # added to the body by the HTML stage
+        found[text] = (Path(__file__).with_name("callouts.py"), 1)
     for template_dir in template_dirs:
         for path in sorted(template_dir.rglob("*.j2")):
             with path.open("rb") as template:

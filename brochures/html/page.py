@@ -70,6 +70,7 @@ class PageContext:
     hours: str | None = None
     online_url: str | None = None
     draft: bool = True  # any topic of the document is a draft
+    notes_pages: int = 0  # ruled pages before the back page (booklet padding)
 
 
 def css_string(text: str) -> str:
@@ -98,6 +99,15 @@ def css_counters(message: str) -> Markup:
     return Markup(" ".join(tokens) or '""')
 
 
+def css_target(message: str) -> Markup:
+    """A CSS `content` value from a message with a {page} placeholder: the page number of the
+    link's target (`target-counter`), for "see page 4" in a bundle."""
+    parts = re.split(r"(\{page\})", str(message))
+    tokens = ["target-counter(attr(href), page)" if part == "{page}" else css_string(part)
+              for part in parts if part]
+    return Markup(" ".join(tokens) or '""')
+
+
 class PageRenderer:
     """One Jinja2 environment per language, so gettext is bound to the reader's catalogue.
 
@@ -121,6 +131,7 @@ class PageRenderer:
                 lstrip_blocks=True,
             )
             env.filters["css_counters"] = css_counters
+            env.filters["css_target"] = css_target
             env.filters["qr_svg"] = qr_svg
             env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)  # type: ignore[attr-defined]
             env.globals["format_date"] = messages.date
