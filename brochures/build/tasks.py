@@ -168,10 +168,10 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
                           [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR, *variant.readable_roots()],
                           variant.pdf_variant)
-    for name, ppi in rendered.low_resolution:
-        problems.append(Problem(job.src_path, f"image '{name}' prints at {ppi} ppi at its placed size, below "
-                                              f"{MIN_PPI} ppi, and will look soft: use a larger image or show "
-                                              "it smaller", severity="warning"))
+    for image, ppi in rendered.low_resolution:
+        problems.append(Problem(Path(image), f"image '{Path(image).name}' prints at {ppi} ppi at its placed size "
+                                             f"in {job.lang}/{job.name}.pdf, below {MIN_PPI} ppi, and will look "
+                                             "soft: use a larger image or show it smaller", severity="warning"))
     data = add_slug_and_marks(rendered.data) if variant.print_marks else rendered.data
     for url in rendered.refused_urls:
         problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "

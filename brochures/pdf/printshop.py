@@ -60,6 +60,7 @@ def add_slug_and_marks(pdf: bytes) -> bytes:
         page[NameObject("/Contents")] = ArrayObject([writer._add_object(save), *old, writer._add_object(marks)])
     for page in writer.pages:
         page.compress_content_streams()
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)  # the profile, once
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

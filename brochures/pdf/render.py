@@ -41,7 +41,7 @@ class RenderedPdf:
     pages: int
     refused_urls: tuple[str, ...]
     warnings: tuple[str, ...]  # what WeasyPrint itself complained about
-    low_resolution: tuple[tuple[str, int], ...] = ()  # (image file name, ppi) below MIN_PPI
+    low_resolution: tuple[tuple[str, int], ...] = ()  # (image file path, ppi) below MIN_PPI
 
 
 class _Collect(logging.Handler):
@@ -101,7 +101,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
 
 
 def low_resolution_images(document: Document) -> list[tuple[str, int]]:
-    """(file name, pixels per inch) of each image that prints below MIN_PPI at its placed size."""
+    """(file path, pixels per inch) of each image that prints below MIN_PPI at its placed size."""
     found: dict[str, int] = {}
     for page in document.pages:
         for box in page._page_box.descendants():
@@ -111,6 +111,6 @@ def low_resolution_images(document: Document) -> list[tuple[str, int]]:
                 continue
             ppi = round(pixels / (box.width / CSS_PX_PER_INCH))
             if ppi < MIN_PPI:
-                name = unquote(urlsplit(box.element.get("src", "")).path).rsplit("/", 1)[-1]
+                name = unquote(urlsplit(box.element.get("src", "")).path)
                 found[name] = min(ppi, found.get(name, ppi))
     return sorted(found.items())
