@@ -18,6 +18,7 @@ from markupsafe import Markup
 from brochures.content.branding import Branding
 from brochures.content.frontmatter import Source
 from brochures.html.messages import Messages
+from brochures.html.pagination import balanced
 from brochures.html.qrcode import qr_svg
 from brochures.problems import ContentError, Problem
 
@@ -132,6 +133,7 @@ class PageRenderer:
             )
             env.filters["css_counters"] = css_counters
             env.filters["css_target"] = css_target
+            env.filters["balanced"] = balanced
             env.filters["qr_svg"] = qr_svg
             env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)  # type: ignore[attr-defined]
             env.globals["format_date"] = messages.date

@@ -8,17 +8,18 @@ stage says it with classes (brochure.css holds the rules):
   definition lists never are, whatever their length, as far as a page can hold them);
 - footnotes move to their reference, as `<span class="footnote-text">`, which the stylesheet
   floats to the foot of the page where the reference prints (CSS `float: footnote`);
-- titles and headings get a no-break space between their last two words, so a line never
-  holds one lonely word (WeasyPrint has no `text-wrap: balance`).
+- titles and headings keep their last two words on one line, so a line never holds one lonely
+  word (WeasyPrint has no `text-wrap: balance`).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from markupsafe import Markup, escape
+
 SHORT_LIST = 6
 LISTS = ("ul", "ol", "dl")
-NBSP = "\u00a0"
 # A last line of one word is only avoided for words this short; longer pairs may need to wrap.
 BALANCE_MAX = 24
 
@@ -40,23 +41,30 @@ def mark_pagination(root: ET.Element) -> None:
 
 
 def keep_last_words(el: ET.Element) -> None:
-    """Join the last two words of an element's text with a no-break space."""
-    last = el
-    while len(last):
-        last = last[-1]
-        if (last.tail or "").strip():
-            last.tail = balance(last.tail)
-            return
-    last.text = balance(last.text or "")
+    """Keep the last two words of a plain-text heading on one line (in a `nowrap` span)."""
+    if len(el):
+        return  # marked-up headings are left as they are
+    split = _last_two(el.text or "")
+    if split:
+        el.text = split[0]
+        ET.SubElement(el, "span", {"class": "nowrap"}).text = split[1]
 
 
-def balance(text: str) -> str:
-    """`text` with its last two words joined, when they are short enough to share a line."""
-    stripped = text.rstrip()
-    words = stripped.split(" ")
+def balanced(text: str) -> Markup:
+    """A title, escaped, with its last two words kept on one line: for the templates."""
+    split = _last_two(text)
+    if not split:
+        return escape(text)
+    return escape(split[0]) + Markup('<span class="nowrap">') + escape(split[1]) + Markup("</span>")
+
+
+def _last_two(text: str) -> tuple[str, str] | None:
+    """(head, last two words) when there are at least three words and the last two are short."""
+    words = text.strip().split(" ")
     if len(words) < 3 or len(words[-2]) + len(words[-1]) + 1 > BALANCE_MAX:
-        return text
-    return " ".join(words[:-2]) + " " + words[-2] + NBSP + words[-1] + text[len(stripped):]
+        return None
+    cut = text.rstrip().rfind(words[-2] + " " + words[-1])
+    return text[:cut], text[cut:]
 
 
 def _add_class(el: ET.Element, name: str) -> None:

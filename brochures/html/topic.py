@@ -14,7 +14,7 @@ from brochures.html.fonts import missing_characters
 from brochures.html.callouts import mark_urgent_callouts
 from brochures.html.markdown_html import markdown_to_html
 from brochures.html.page import RelatedTopic, TopicContext
-from brochures.html.pagination import balance, mark_pagination
+from brochures.html.pagination import mark_pagination
 from brochures.html.sanitize import tel_href
 from brochures.html.sanitize import sanitize
 from brochures.html.terms import mark_terms
@@ -51,7 +51,7 @@ def topic_context(catalogue: Catalogue, translation: Translation,
                                 severity="warning"))
     topic = TopicContext(
         topic_id=translation.topic_id,
-        title=balance(printed(translation.title)),
+        title=printed(translation.title),
         subtitle=typeset_optional(translation.subtitle, lang, site.typography),
         summary=typeset_optional(translation.summary, lang, site.typography),
         reviewed=translation.reviewed,
