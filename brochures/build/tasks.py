@@ -28,7 +28,7 @@ from brochures.html.typography import typeset
 from brochures.pdf.imposition import impose_booklet
 from brochures.pdf.printshop import add_slug_and_marks
 from brochures.pdf.render import MIN_PPI, render_pdf
-from brochures.pdf.variants import Variant
+from brochures.pdf.variants import CMYK_PROFILE, Variant
 from brochures.problems import ContentError, Problem, has_errors
 
 BASE_STYLESHEET = "brochure.css"
@@ -149,7 +149,8 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
         website=site.website,
         paper=variant.paper,
-        body_classes=variant.body_classes,
+        body_classes=variant.body_classes + " hyphenate-long-words" * (site.hyphenation == "long-words"
+                                                                        and not variant.large_print),
         brand_css=brand_css(site.branding),
         has_logo=site.branding.logo is not None,
         address=text_for(site.address, job.lang),
@@ -163,6 +164,10 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
     message_problems = messages.problems()
     problems.extend(message_problems)
     if message_problems:
+        return None
+    if variant.print_marks and not CMYK_PROFILE.is_file():
+        problems.append(Problem(None, f"print-shop files need the CMYK printer profile {CMYK_PROFILE}: install "
+                                      "the Debian package libgs-common (`make` does)"))
         return None
     stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()])
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),

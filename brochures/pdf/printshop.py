@@ -10,6 +10,7 @@ the page's own content (so above it), as artifacts that screen readers skip.
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from io import BytesIO
@@ -40,7 +41,13 @@ def crop_marks(trim: tuple[float, float, float, float], bleed: tuple[float, floa
 
 def add_slug_and_marks(pdf: bytes) -> bytes:
     """Grow every page by the slug and draw crop marks in it; the PDF is otherwise unchanged."""
-    reader = PdfReader(BytesIO(pdf))
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)  # WeasyPrint's PDF/X trailer undercounts its objects: harmless
+    try:
+        reader = PdfReader(BytesIO(pdf))
+    finally:
+        pypdf_log.setLevel(level)
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header  # PDF/X-4 is PDF 1.6
     _fix_document_id(writer)
