@@ -116,6 +116,8 @@ def _note_span(item: ET.Element) -> ET.Element:
             span.text = (span.text or "") + text.lstrip()
         for child in list(block):
             block.remove(child)
+            if "footnote-backref" in child.get("class", ""):  # a link back is meaningless at the foot
+                continue
             span.append(child)
     if len(span):
         span[-1].tail = (span[-1].tail or "").rstrip()
