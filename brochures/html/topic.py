@@ -10,8 +10,8 @@ from brochures import LOCALES_DIR
 from brochures.content.catalogue import Catalogue
 from brochures.content.frontmatter import Source, Translation
 from brochures.content.review import next_review
-from brochures.html.fonts import missing_characters
 from brochures.html.callouts import mark_urgent_callouts
+from brochures.html.fonts import font_problem, missing_characters
 from brochures.html.markdown_html import markdown_to_html
 from brochures.html.page import RelatedTopic, TopicContext
 from brochures.html.pagination import mark_pagination
@@ -23,11 +23,13 @@ from brochures.problems import Problem
 
 
 def topic_context(catalogue: Catalogue, translation: Translation,
-                  gettext: Callable[[str], str] | None = None) -> tuple[TopicContext, list[Problem]]:
+                  strict: bool = False, gettext: Callable[[str], str] | None = None
+                  ) -> tuple[TopicContext, list[Problem]]:
     """Markdown to safe HTML, plus everything printed around it; problems found on the way.
 
-    `gettext` translates the layout text added to the body (the call line of urgent callouts);
-    without it (`check`), that line is left out.
+    A character no shipped font has is a warning, an error when `strict`. `gettext` translates
+    the layout text added to the body (the call line of urgent callouts); without it (`check`),
+    that line is left out.
     """
     src, lang, site = translation.src_path, translation.lang, catalogue.site
     phone = (site.phone, tel_href(site.phone)) if site.phone else None
@@ -43,9 +45,16 @@ def topic_context(catalogue: Catalogue, translation: Translation,
         typeset_tree(root, lang, site.typography)
         mark_terms(root, site.no_hyphenation)
 
-    clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line,
-                     id_prefix=f"{translation.topic_id}--", finish=finish)
-    problems = list(clean.problems)
+    deep: list[Problem] = []
+    try:
+        html = markdown_to_html(translation.body)
+    except RecursionError:
+        html = ""
+        deep.append(Problem(src, "lists or quotes are nested too deeply to be read "
+                                 f"({site.limits.hint('nesting')})", translation.body_line))
+    clean = sanitize(html, src, translation.body, translation.body_line,
+                     id_prefix=f"{translation.topic_id}--", finish=finish, limits=site.limits)
+    problems = deep + list(clean.problems)
     if urgent and phone is None:
         problems.append(Problem(src, "urgent callouts print without a phone number: site.yaml has no 'phone'",
                                 severity="warning"))
@@ -65,8 +74,7 @@ def topic_context(catalogue: Catalogue, translation: Translation,
     printed_text = " ".join(filter(None, [topic.title, topic.subtitle, topic.summary,
                                           *(s.title for s in topic.sources), clean.text]))
     for char in missing_characters(printed_text):
-        problems.append(Problem(src, f"character '{char}' (U+{ord(char):04X}) is not in the brochure font "
-                                     "and would print in another font; replace it", severity="warning"))
+        problems.append(Problem(src, font_problem(char, ""), severity="error" if strict else "warning"))
     return topic, problems
 
 
