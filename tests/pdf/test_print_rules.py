@@ -129,11 +129,34 @@ def test_a_colon_lead_in_never_ends_a_page(stress: Built) -> None:
     for pdf in flat_pdfs(stress.out):
         found = lines(pdf)
         height = body_height(found)
+        footer = float(PdfReader(pdf).pages[0].mediabox.height) - 0.85 * 72  # the bottom margin
         for page in range(1, max(line.page for line in found)):
-            body = [line for line in found if line.page == page and line.height == height]
+            # text lines (list items may be taller: their marker is in the symbol font), not the
+            # footnotes (smaller), the footer or the draft band (turned, so very tall)
+            body = [line for line in found if line.page == page and height - 0.5 <= line.height <= 2 * height
+                    and line.top < footer]
             if body:
                 last = max(body, key=lambda line: line.top)
                 assert not last.text.rstrip().endswith(":"), (pdf, page, last.text)
+
+
+def test_a_lead_in_and_its_short_list_share_a_page(stress: Built) -> None:
+    """After a line ending with ":", the indented lines that follow (the list) are on its page."""
+    for pdf in (stress.out / "en/stress-lists.pdf", stress.out / "fr/stress-lists.pdf"):  # lists, no table
+        found = lines(pdf)
+        height = body_height(found)
+        footer = float(PdfReader(pdf).pages[0].mediabox.height) - 0.85 * 72
+        text = sorted((line for line in found if height - 0.5 <= line.height <= 2 * height and line.top < footer),
+                      key=lambda line: (line.page, line.top))
+        checked = 0
+        for index, lead in enumerate(text):
+            if not lead.text.rstrip().endswith(":"):
+                continue
+            following = text[index + 1:]
+            items = next((following[:n] for n, line in enumerate(following) if line.x <= lead.x + 2), following)
+            assert items and {line.page for line in items} == {lead.page}, (pdf, lead, items[:2])
+            checked += 1
+        assert checked >= 12, pdf
 
 
 def test_footnotes_print_on_the_page_of_their_reference(stress: Built) -> None:
