@@ -148,9 +148,10 @@ def test_a_lead_in_and_its_short_list_share_a_page(stress: Built) -> None:
         footer = float(PdfReader(pdf).pages[0].mediabox.height) - 0.85 * 72
         text = sorted((line for line in found if height - 0.5 <= line.height <= 2 * height and line.top < footer),
                       key=lambda line: (line.page, line.top))
+        margin = min(line.x for line in text)
         checked = 0
         for index, lead in enumerate(text):
-            if not lead.text.rstrip().endswith(":"):
+            if not lead.text.rstrip().endswith(":") or lead.x > margin + 1:  # a paragraph of the body
                 continue
             following = text[index + 1:]
             items = next((following[:n] for n, line in enumerate(following) if line.x <= lead.x + 2), following)
