@@ -31,7 +31,7 @@ from typing import Callable, Generic, Iterator, Sequence, TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 WORK_DIR_PREFIX = "brochures-work-"
-RECURSION_LIMIT = 20_000  # deep but legal documents recurse in the layout engine; the stack is 8 MB+
+RECURSION_LIMIT = 3000  # headroom for the layout engine on legal nesting; low enough to fail a loop fast
 STOP_GRACE_SECONDS = 5.0
 
 
