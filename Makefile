@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages: HarfBuzz's subsetter (WeasyPrint subsets fonts with it) and poppler-utils
 # (pdftoppm, pdffonts) for the tests and the README picture; zbar-tools (zbarimg) to decode the
-# printed QR code in the tests.
-DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools
+# printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests.
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf
 
 .PHONY: all build test system-deps readme-picture clean
 
@@ -24,6 +24,7 @@ build: $(STAMP) system-deps
 
 system-deps:
 	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null \
+	  && command -v qpdf >/dev/null \
 	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
 	  echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
