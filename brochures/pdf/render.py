@@ -15,13 +15,13 @@ from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
-from brochures.html.fonts import FONT_DIRS, font_face_css
 from brochures.files import FileRefused, read_inside
+from brochures.html.fonts import FONT_DIRS, STYLESHEET_BYTES, font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
+from brochures.pdf.structure import finish, recording
 from brochures.problems import ContentError, Problem
 
 FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
-STYLESHEET_BYTES = 1024 * 1024  # one stylesheet; the project's is about 10 KB
 
 # Tagged PDF/UA-1 for screen readers (structure tree, /MarkInfo, DisplayDocTitle), and images
 # no sharper than print needs and recompressed, so that a brochure stays small enough to email.
@@ -126,7 +126,9 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
         if pdf_variant.startswith("pdf/x"):
             document.metadata.created = document.metadata.modified = FIXED_DATE
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
-        data = document.write_pdf(pdf_identifier=identifier, **options)
+        with recording() as origins:
+            data = document.write_pdf(pdf_identifier=identifier, **options)
+        data = finish(data, origins)
         low = tuple(low_resolution_images(document))
     finally:
         logger.removeHandler(collector)

@@ -247,6 +247,13 @@ def test_print_shop_file_is_pdf_x4_with_marks_outside_the_bleed(stress: Built, t
     assert intent["/S"] == "/GTS_PDFX" and intent["/DestOutputProfile"].get_object()["/N"] == 4
     assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4<" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # still tagged, without the PDF/UA claim
+    assert b"pdfuaid" not in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    for number, sheet in enumerate(reader.pages):  # no dead link: every link into the file lands on a page
+        for annotation in (a.get_object() for a in sheet.get("/Annots", [])):
+            action = annotation.get("/A", {})
+            target = annotation.get("/Dest") or (action.get("/D") if action.get("/S") == "/GoTo" else None)
+            if target is not None:
+                assert reader._get_page_number_by_indirect(reader._build_destination("", target).page) is not None
     page = reader.pages[0]
     media, bleed, trim = ([float(v) for v in box] for box in (page.mediabox, page.bleedbox, page.trimbox))
     assert [round(b - t, 1) for b, t in zip(bleed, trim)] == [-8.5, -8.5, 8.5, 8.5]
