@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages: HarfBuzz's subsetter (WeasyPrint subsets fonts with it) and poppler-utils
 # (pdftoppm, pdffonts) for the tests and the README picture; zbar-tools (zbarimg) to decode the
-# printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests.
-DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf
+# printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests;
+# libgs-common for the CMYK printer profile (default_cmyk.icc) that print-shop PDF/X files carry as
+# their output intent.
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common
 
 .PHONY: all build test system-deps readme-picture clean
 
@@ -25,6 +27,7 @@ build: $(STAMP) system-deps
 system-deps:
 	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null \
 	  && command -v qpdf >/dev/null \
+	  && test -f /usr/share/color/icc/ghostscript/default_cmyk.icc \
 	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
 	  echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

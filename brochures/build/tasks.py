@@ -17,8 +17,14 @@ from brochures import STYLES_DIR
 from brochures.build.plan import Job, Options
 from brochures.build.work import JobResult, Output, RenderedFile, Task
 from brochures.content.settings import format_size, text_for
-from brochures.files import FileRefused, read_inside, write_atomic
-from brochures.html.fonts import font_face_css, font_problem, generated_text, missing_characters
+from brochures.files import write_atomic
+from brochures.html.fonts import (
+    font_face_css,
+    font_problem,
+    generated_text,
+    missing_characters,
+    stylesheet_font_problems,
+)
 from brochures.html.messages import Messages, load_messages
 from brochures.html.page import (
     PageContext,
@@ -31,7 +37,7 @@ from brochures.html.sanitize import tel_href
 from brochures.html.topic import topic_context, typeset_optional
 from brochures.html.typography import typeset
 from brochures.pdf.urls import Roots
-from brochures.pdf.variants import Variant
+from brochures.pdf.variants import CMYK_PROFILE, Variant
 from brochures.problems import ContentError, Problem, has_errors
 
 BASE_STYLESHEET = "brochure.css"
@@ -106,7 +112,7 @@ def render_job(task: Task, renderer: PageRenderer, messages: Messages, problems:
     topics = []
     uri = Roots.of(catalogue.content_dir, task.project_root).uri
     for translation in job.translations:
-        topic, found = topic_context(catalogue, translation, options.strict, uri)
+        topic, found = topic_context(catalogue, translation, options.strict, messages.gettext, uri)
         topics.append(topic)
         job_problems.extend(found)
     problems.extend(job_problems)
@@ -125,11 +131,17 @@ def render_job(task: Task, renderer: PageRenderer, messages: Messages, problems:
                                 f"mailing limit of {format_size(limit)} (site.yaml 'mail_limit'); use smaller "
                                 "images", severity="warning"))
     if options.layout == "booklet":
-        half = render_document(task, tuple(topics), replace(variant, booklet_pages=True), renderer,
-                               messages, problems)
+        half_variant = replace(variant, booklet_pages=True)
+        half = render_document(task, tuple(topics), half_variant, renderer, messages, problems)
         if half is None:
             return files
         data, pages, html = half
+        padding = -pages % 4
+        if padding:  # ruled notes pages before the back cover, rather than blank sheets
+            half = render_document(task, tuple(topics), half_variant, renderer, messages, [], notes_pages=padding)
+            if half is None:
+                return files
+            data, pages, html = half
         imposed = print_only(impose_booklet(data, variant.sheet), data)  # not tagged: see print_only.py
         files.append(RenderedFile(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
                                   -(-pages // 4) * 2, None))
@@ -156,18 +168,28 @@ def write_file(file: RenderedFile, options: Options) -> Output:
     try:
         write_atomic(file.path, file.data)
         if options.write_html and file.html is not None:
-            write_atomic(file.path.with_suffix(".html"), file.html.encode("utf-8"))
+            write_atomic(print_html_path(file.path), file.html.encode("utf-8"))
     except OSError as exc:
         raise ContentError(Problem(file.path, f"cannot write the file: {exc.strerror or exc}; "
                                               "check that the output folder is writable and has space")) from None
     return Output(file.path, file.pages, len(file.data))
 
 
+def print_html_path(pdf: Path) -> Path:
+    """Where `--html` keeps a PDF's print HTML: never a name the web edition uses."""
+    return pdf.with_suffix(".print.html")
+
+
 def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Variant, renderer: PageRenderer,
-                    messages: Messages, problems: list[Problem]) -> tuple[bytes, int, str] | None:
+                    messages: Messages, problems: list[Problem],
+                    notes_pages: int = 0) -> tuple[bytes, int, str] | None:
     """Page → PDF bytes, page count and the HTML; None when the layout text has errors, or
-    (when `strict`) a character of the page or its stylesheets is in no shipped font."""
-    from brochures.pdf.render import render_pdf  # WeasyPrint: only when rendering
+    (when `strict`) a character of the page or its stylesheets is in no shipped font.
+
+    `notes_pages` ruled pages go before the back page (a booklet's padding to a multiple of 4).
+    """
+    from brochures.pdf.printshop import add_slug_and_marks  # only when rendering
+    from brochures.pdf.render import MIN_PPI, render_pdf  # WeasyPrint: only when rendering
 
     catalogue, job, strict = task.catalogue, task.job, task.options.strict
     site = catalogue.site
@@ -181,7 +203,8 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
         phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
         website=site.website,
         paper=variant.paper,
-        body_classes=variant.body_classes,
+        body_classes=variant.body_classes + " hyphenate-long-words" * (site.hyphenation == "long-words"
+                                                                        and not variant.large_print),
         brand_css=brand_css(site.branding, roots.uri),
         has_logo=site.branding.logo is not None,
         address=text_for(site.address, job.lang),
@@ -189,11 +212,16 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
         hours=text_for(site.hours, job.lang),
         online_url=site.online_url_for(job.lang, topics[0].topic_id) if len(topics) == 1 else None,
         draft=any(topic.draft for topic in topics),
+        notes_pages=notes_pages,
     )
     html = renderer.render(job.template, context, messages)
     message_problems = messages.problems()
     problems.extend(message_problems)
     if message_problems:
+        return None
+    if variant.print_marks and not CMYK_PROFILE.is_file():
+        problems.append(Problem(None, f"print-shop files need the CMYK printer profile {CMYK_PROFILE}: install "
+                                      "the Debian package libgs-common (`make` does)"))
         return None
     stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()],
                                    task.project_root / "styles")
@@ -202,7 +230,13 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
     reported = {p.message.split("'")[1] for p in font_problems + problems if p.message.startswith("character '")}
     if has_errors(font_problems):
         return None
-    rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(), roots)
+    rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
+                          roots.plus(variant.readable_roots()), variant.pdf_variant)
+    for image, ppi in rendered.low_resolution:
+        problems.append(Problem(Path(image), f"image '{Path(image).name}' prints at {ppi} ppi at its placed size "
+                                             f"in {job.lang}/{job.name}.pdf, below {MIN_PPI} ppi, and will look "
+                                             "soft: use a larger image or show it smaller", severity="warning"))
+    data = add_slug_and_marks(rendered.data) if variant.print_marks else rendered.data
     for url in rendered.refused_urls:
         problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
                                               "may be used", severity="warning"))
@@ -216,7 +250,7 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
             problems.append(Problem(job.src_path, f"layout: {message}", severity="warning"))
     if has_errors(problems):
         return None
-    return rendered.data, rendered.pages, html
+    return data, rendered.pages, html
 
 
 def _font_problems(job: Job, topics: tuple[TopicContext, ...], html: str, stylesheets: list[Path],
@@ -224,8 +258,6 @@ def _font_problems(job: Job, topics: tuple[TopicContext, ...], html: str, styles
     """Characters no shipped font has, that the layout prints: in the templates' and layout
     text, and generated by the stylesheets (list markers, `content:`); the topics' own text
     was checked with its file already."""
-    from brochures.pdf.render import STYLESHEET_BYTES
-
     severity = "error" if strict else "warning"
     reported = set(missing_characters(" ".join(
         f"{t.title} {t.subtitle or ''} {t.summary or ''} {t.body_html} {' '.join(s.title for s in t.sources)}"
@@ -237,14 +269,7 @@ def _font_problems(job: Job, topics: tuple[TopicContext, ...], html: str, styles
     problems = [Problem(job.src_path, font_problem(char, "in the page layout (a template or layout text) "),
                         severity=severity)
                 for char in missing_characters(page_text + generated_text(styles)) if char not in reported]
-    for path in stylesheets:
-        try:
-            css = read_inside(path, [path.parent], STYLESHEET_BYTES).decode("utf-8", "replace")
-        except FileRefused:
-            continue  # reported when the stylesheet is read for rendering
-        problems += [Problem(path, font_problem(char, "generated by this stylesheet "), severity=severity)
-                     for char in missing_characters(generated_text(css))]
-    return problems
+    return problems + stylesheet_font_problems(stylesheets, severity)
 
 
 def stylesheet_paths(content_dir: Path, names: list[str], styles_dir: Path = STYLES_DIR) -> list[Path]:

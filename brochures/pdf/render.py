@@ -9,18 +9,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from urllib.parse import unquote, urlsplit
+
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from brochures.files import FileRefused, read_inside
-from brochures.html.fonts import font_face_css
+from brochures.html.fonts import STYLESHEET_BYTES, font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
 from brochures.pdf.structure import finish, recording
 from brochures.pdf.urls import Roots
 from brochures.problems import ContentError, Problem
 
 FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
-STYLESHEET_BYTES = 1024 * 1024  # one stylesheet; the project's is about 10 KB
 
 # Tagged PDF/UA-1 for screen readers (structure tree, /MarkInfo, DisplayDocTitle), and images
 # no sharper than print needs and recompressed, so that a brochure stays small enough to email.
@@ -33,12 +35,20 @@ WRITE_OPTIONS = {
 }
 
 
+# An image printed below this many pixels per inch looks soft; CSS pixels are 1/96 inch.
+MIN_PPI = 200
+CSS_PX_PER_INCH = 96
+# PDF/X files must carry dates; a fixed one keeps them byte-reproducible.
+FIXED_DATE = "2000-01-01T00:00:00+00:00"
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     data: bytes
     pages: int
     refused_urls: tuple[str, ...]
     warnings: tuple[str, ...]  # what WeasyPrint itself complained about
+    low_resolution: tuple[tuple[str, int], ...] = ()  # (image file path, ppi) below MIN_PPI
 
 
 class _Collect(logging.Handler):
@@ -71,7 +81,7 @@ def shipped_fonts_only() -> FontConfiguration:
 
 @lru_cache(maxsize=8)
 def _stylesheets(sources: tuple[tuple[str, str], ...], page_css: str,
-                 roots: Roots) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher]:
+                 roots: Roots) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher, dict]:
     """Parse the stylesheets and load the fonts once per process, not once per brochure.
 
     Keyed by the stylesheets' URL and text, so that an edited stylesheet (in `watch`) is read again.
@@ -81,8 +91,9 @@ def _stylesheets(sources: tuple[tuple[str, str], ...], page_css: str,
     css = [CSS(string=font_face_css(roots.uri), font_config=font_config, url_fetcher=fetcher)]
     css += [CSS(string=text, base_url=url, font_config=font_config, url_fetcher=fetcher)
             for url, text in sources]
-    css.append(CSS(string=page_css, font_config=font_config))
-    return font_config, css, fetcher
+    color_profiles: dict = {}  # filled by an @color-profile rule (the print-shop output intent)
+    css.append(CSS(string=page_css, font_config=font_config, url_fetcher=fetcher, color_profiles=color_profiles))
+    return font_config, css, fetcher, color_profiles
 
 
 def _read_stylesheet(path: Path, allowed_roots: tuple[Path, ...]) -> str:
@@ -95,30 +106,52 @@ def _read_stylesheet(path: Path, allowed_roots: tuple[Path, ...]) -> str:
 
 
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str,
-               roots: Roots | list[Path]) -> RenderedPdf:
+               roots: Roots | list[Path], pdf_variant: str = "pdf/ua-1") -> RenderedPdf:
     """Render `html` whose relative URLs resolve in `base_dir`; `page_css` comes last (paper size).
 
-    Only files under `roots` are read, through their fixed URLs. The PDF identifier derives
-    from the input, so the same page gives the same bytes wherever the folders are.
+    Only files under `roots` are read, through their fixed URLs (a plain list of folders gets
+    unnamed ones). The PDF identifier derives from the input, so the same page gives the same
+    bytes wherever the folders are; PDF/X needs creation and modification dates, which are fixed
+    for the same reason.
     """
     if not isinstance(roots, Roots):
         roots = Roots.plain(roots)
+    options = {**WRITE_OPTIONS, "pdf_variant": pdf_variant}
     fetcher = LocalFileFetcher(roots.allowed, roots)
     sources = tuple((roots.uri(path), _read_stylesheet(path, roots.allowed)) for path in stylesheets)
-    font_config, css, css_fetcher = _stylesheets(sources, page_css, roots)
+    font_config, css, css_fetcher, color_profiles = _stylesheets(sources, page_css, roots)
 
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         document = HTML(string=html, base_url=roots.uri(base_dir) + "/", url_fetcher=fetcher).render(
-            stylesheets=css, font_config=font_config, **WRITE_OPTIONS
+            stylesheets=css, font_config=font_config, color_profiles=color_profiles, **options
         )
+        if pdf_variant.startswith("pdf/x"):
+            document.metadata.created = document.metadata.modified = FIXED_DATE
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
         with recording() as origins:
-            data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
+            data = document.write_pdf(pdf_identifier=identifier, **options)
         data = finish(data, origins)
+        low = tuple((str(roots.real(name) or name), ppi) for name, ppi in low_resolution_images(document))
     finally:
         logger.removeHandler(collector)
     refused = tuple(dict.fromkeys(css_fetcher.refused + fetcher.refused))  # a stylesheet's, every time
-    return RenderedPdf(data, len(document.pages), refused, tuple(collector.messages))
+    return RenderedPdf(data, len(document.pages), refused, tuple(collector.messages), low)
+
+
+def low_resolution_images(document: Document) -> list[tuple[str, int]]:
+    """(file path, pixels per inch) of each image that prints below MIN_PPI at its placed size."""
+    found: dict[str, int] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            image = getattr(box, "replacement", None)
+            pixels = getattr(image, "width", None)
+            if not isinstance(pixels, int) or not getattr(box, "width", 0) or image.__class__.__name__ != "RasterImage":
+                continue
+            ppi = round(pixels / (box.width / CSS_PX_PER_INCH))
+            if ppi < MIN_PPI:
+                name = unquote(urlsplit(box.element.get("src", "")).path)
+                found[name] = min(ppi, found.get(name, ppi))
+    return sorted(found.items())

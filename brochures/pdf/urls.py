@@ -36,6 +36,10 @@ class Roots:
         return cls((*((f"root{i}", folder.resolve()) for i, folder in enumerate(folders)),
                     ("fonts", FONT_DIR.resolve()), ("symbol-fonts", SYMBOL_DIR.resolve())))
 
+    def plus(self, folders: Iterable[Path]) -> Roots:
+        """These roots and more folders (`extra0`...), such as a print variant's colour profiles."""
+        return Roots((*self.folders, *((f"extra{i}", folder.resolve()) for i, folder in enumerate(folders))))
+
     @property
     def allowed(self) -> tuple[Path, ...]:
         return tuple(folder for _, folder in self.folders)
