@@ -96,7 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write <name>.large-print.pdf instead: 17 pt text, no hyphenation or justification")
     p.add_argument("--print-marks", action="store_true",
                    help="write <name>.print-marks.pdf instead: 3 mm bleed and crop marks for a print shop")
-    p.add_argument("--html", action="store_true", help="also write the intermediate HTML beside each PDF")
+    p.add_argument("--html", action="store_true",
+                   help="also write the print HTML beside each PDF, as <name>.print.html, for inspection")
+    p.add_argument("--no-web", action="store_true",
+                   help="do not write the web edition (index.html, <lang>/index.html, <lang>/<topic>/index.html)")
     p.add_argument("--force", action="store_true", help="render everything, even what is up to date")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="render in N worker processes (default: the number of cores)")
@@ -195,6 +198,7 @@ def build_options(cli: argparse.ArgumentParser, args: argparse.Namespace) -> Opt
         langs=tuple(args.lang),
         paper=args.paper,
         write_html=args.html,
+        web=not args.no_web,
         strict=args.strict,
     )
 

@@ -24,7 +24,8 @@ from brochures.build.record import (
     fingerprint,
     job_id,
 )
-from brochures.build.tasks import JobResult, Output, Task, run_task
+from brochures.build.tasks import JobResult, Output, Task, print_html_path, run_task
+from brochures.build.website import build_web, web_documents
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.review import overdue_problems
@@ -42,6 +43,7 @@ class BuildResult:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # file paths under <out>
     failed: dict[str, str] = field(default_factory=dict)  # job id → first reason
+    web: list[Output] = field(default_factory=list)  # files of the web edition written
     seconds: float = 0.0
 
     @property
@@ -116,6 +118,12 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
     for index in sorted(finished):  # plan order, however the workers finished
         result.rendered.append(todo[index][0])
         result.outputs.extend(finished[index])
+    if options.web:
+        failed_docs = {f"{job.lang}/{job.name}" for job in planned.jobs
+                       if any(t.src_path in failed_sources for t in job.translations)}
+        result.web, web_problems = build_web(catalogue, bundles, planned.jobs, failed_docs | set(planned.unbuildable),
+                                             options, record, force, notify)
+        result.problems.extend(web_problems)
     result.seconds = time.monotonic() - started
     return result
 
@@ -177,6 +185,7 @@ def _remove_deleted(catalogue: Catalogue, bundles: Bundles, record: BuildRecord,
     """Outputs of topics, bundles or languages that no longer exist; returns what was removed."""
     everything = plan(catalogue, bundles, Options(content_dir=options.content_dir, out_dir=options.out_dir), [])
     existing = {f"{job.lang}/{job.name}" for job in everything.jobs} | set(everything.unbuildable)  # broken: kept
+    existing |= web_documents(catalogue)
     removed = []
     for identity in sorted(record.entries):
         if record.entries[identity].document in existing:
@@ -185,6 +194,6 @@ def _remove_deleted(catalogue: Catalogue, bundles: Bundles, record: BuildRecord,
             path = options.out_dir / rel
             if path.exists():
                 path.unlink()
-                path.with_suffix(".html").unlink(missing_ok=True)
+                print_html_path(path).unlink(missing_ok=True)
                 removed.append(rel)
     return removed

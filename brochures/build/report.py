@@ -83,6 +83,8 @@ def print_summary(result: BuildResult, quiet: bool) -> None:
     line = (f"{'done' if result.ok else 'failed'}: {len(result.rendered)} rendered, {len(result.unchanged)} "
             f"unchanged, {len(result.removed)} removed, {len(result.failed)} failed; {pages} pages "
             f"({format_size(size) if size else '0 KB'}) written in {result.seconds:.1f} s")
+    if result.web:
+        print(f"web edition: {len(result.web)} file(s) written")
     for rel in result.removed:
         print(f"removed {rel} (its topic, bundle or language no longer exists)")
     print(line, file=sys.stdout if result.ok else sys.stderr)

@@ -120,8 +120,13 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
 def _write(path: Path, data: bytes, pages: int, html: str | None, options: Options) -> Output:
     write_atomic(path, data)
     if options.write_html and html is not None:
-        write_atomic(path.with_suffix(".html"), html.encode("utf-8"))
+        write_atomic(print_html_path(path), html.encode("utf-8"))
     return Output(path, pages, len(data))
+
+
+def print_html_path(pdf: Path) -> Path:
+    """Where `--html` keeps a PDF's print HTML: never a name the web edition uses."""
+    return pdf.with_suffix(".print.html")
 
 
 def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, ...], variant: Variant,
