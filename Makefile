@@ -6,10 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages: HarfBuzz's subsetter (WeasyPrint subsets fonts with it) and poppler-utils
 # (pdftoppm, pdffonts) for the tests and the README picture; zbar-tools (zbarimg) to decode the
-# printed QR code in the tests.
-DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools
+# printed QR code in the tests; chromium and chromium-driver for the browser tests of the web edition
+# and the screenshots, npm to install axe-core (package.json, pinned by package-lock.json).
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools chromium chromium-driver npm
+AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: all build test system-deps readme-picture clean
+.PHONY: all build test system-deps readme-picture screenshots clean
 
 all: build
 
@@ -24,16 +26,25 @@ build: $(STAMP) system-deps
 
 system-deps:
 	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null \
+	  && [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v npm >/dev/null \
 	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
 	  echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); }
 
-test: $(STAMP) system-deps
+# axe-core for the accessibility tests, from the npm registry at install time (never at test time).
+$(AXE): package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+test: $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest
 
 readme-picture: $(STAMP) system-deps
 	$(BIN)/python scripts/readme_picture.py
 
+screenshots: $(STAMP) system-deps
+	$(BIN)/python scripts/web_screenshots.py
+
 clean:
-	rm -rf dist $(VENV)
+	rm -rf dist $(VENV) node_modules
