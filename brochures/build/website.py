@@ -110,6 +110,8 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
         if not files:
             continue
         for rel, data in files.items():
+            if _same(options.out_dir / rel, data):
+                continue  # a page's image, or a page whose inputs changed but not its text
             write_atomic(options.out_dir / rel, data)
             written.append(Output(options.out_dir / rel, 0, len(data)))
         previous = record.entries.get(page.identity)
@@ -119,6 +121,13 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
                                               {rel: len(data) for rel, data in sorted(files.items())}, 0)
         record.save(options.out_dir)
     return written, problems
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 class _NoVariant:
