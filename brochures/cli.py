@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 from brochures.build.pipeline import build
 from brochures.build.plan import LAYOUTS, Options
 from brochures.build.report import (
+    REPORT_NAME,
     BuildDisplay,
     print_problems,
     print_summary,
@@ -22,7 +23,7 @@ from brochures.check import check_catalogue, readability_report
 from brochures.content.review import build_date
 from brochures.content.settings import PAPER_SIZES
 from brochures.content.sync import mark_translated
-from brochures.problems import ContentError
+from brochures.problems import ContentError, Problem
 
 DESCRIPTION = """\
 Build patient-information brochures (PDF) from Markdown topics.
@@ -178,7 +179,11 @@ def run_build(argv: list[str]) -> int:
               "run the build again to finish the job", file=sys.stderr)
         return 130
     if options.out_dir.is_dir():
-        write_report(result, options.out_dir)
+        try:
+            write_report(result, options.out_dir)
+        except OSError as exc:
+            result.problems.append(Problem(options.out_dir / REPORT_NAME, f"cannot write the build report: "
+                                           f"{exc.strerror or exc}; check that the output folder has space"))
     print_summary(result, quiet=args.quiet)
     return 0 if result.ok else 1
 

@@ -23,6 +23,7 @@ from brochures.build.plan import Options
 from brochures.build.watch import say, watch
 from brochures.content.review import build_date
 from brochures.dashboard import Snapshot, dashboard_html, preview_html, snapshot
+from brochures.files import FileRefused, read_inside
 
 KEEPALIVE_SECONDS = 10
 RELOAD_JS = b"""// Reload this page when the preview server says the build changed something.
@@ -83,7 +84,7 @@ class Preview:
         key = (pdf, stat.st_mtime_ns, index)
         with self._pdfium:
             if key not in self._images:
-                document = pdfium.PdfDocument(pdf.read_bytes())
+                document = pdfium.PdfDocument(read_inside(pdf, [self.root]))
                 try:
                     if not 0 <= index < len(document):
                         return None
@@ -125,7 +126,7 @@ class Handler(BaseHTTPRequestHandler):
             import pypdfium2 as pdfium
 
             with preview._pdfium:
-                document = pdfium.PdfDocument(pdf.read_bytes())
+                document = pdfium.PdfDocument(read_inside(pdf, [preview.root]))
                 pages = len(document)
                 document.close()
             rel = pdf.relative_to(preview.root)
@@ -135,7 +136,10 @@ class Handler(BaseHTTPRequestHandler):
         target = preview.file(parts.path)
         if target is None:
             return self._send(b"not found", ".txt", HTTPStatus.NOT_FOUND)
-        data = target.read_bytes()
+        try:
+            data = read_inside(target, [preview.root])
+        except FileRefused:
+            return self._send(b"not found", ".txt", HTTPStatus.NOT_FOUND)
         if target.suffix == ".html":  # pages reload themselves after a rebuild
             data = data.replace(b"</body>", b'<script src="/_preview/reload.js"></script>\n</body>', 1)
         return self._send(data, target.suffix)

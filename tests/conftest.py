@@ -14,6 +14,8 @@ from brochures.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONTENT = ROOT / "content"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# PostScript names of the fonts the project ships: the text font, and the one for symbols.
+SHIPPED_FONTS = ("Atkinson-Hyperlegible", "Source-Sans-3")
 
 MINIMAL_EN = """\
 ---

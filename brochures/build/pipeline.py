@@ -8,8 +8,8 @@ and a record that matches the disk, so the next build finishes the job.
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
+import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,19 +17,23 @@ from typing import Callable, Iterator
 
 from brochures.build.plan import Job, Options, plan, variant_for
 from brochures.build.record import (
+    RECORD_NAME,
     BuildRecord,
     Entry,
     Fingerprint,
     Hasher,
     fingerprint,
     job_id,
+    output_path,
 )
-from brochures.build.tasks import JobResult, Output, Task, print_html_path, run_task
+from brochures.build.tasks import JobResult, Output, Task, prepare, print_html_path, run_task
 from brochures.build.website import build_web, web_documents
+from brochures.build.workers import Budget, Failure, shared_pool
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.review import overdue_problems
 from brochures.content.sync import sync_problems
+from brochures.files import is_partial_file
 from brochures.problems import ContentError, Problem, has_errors
 
 Progress = Callable[[str, str, str], None]  # (event, job id, detail): "start", "rendered", ...
@@ -76,11 +80,25 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
     result.problems.extend(sync_problems(catalogue, "error" if options.strict else "warning", missing=False,
                                          only=set(chosen)))
     variant = variant_for(options, catalogue)
+    refusal = _output_folder_problem(options)
     record = BuildRecord.load(options.out_dir)
+    if refusal is None and not record.belongs_to(options.content_dir):
+        refusal = Problem(options.out_dir / RECORD_NAME, f"this output folder holds the brochures of another "
+                          f"content folder ({record.content}); nothing was deleted or overwritten: build into "
+                          "another folder with --out, or empty this one yourself")
+    if refusal is not None:
+        result.problems.append(refusal)
+        for job in planned.jobs:
+            result.failed[job_id(job, variant, options)] = refusal.message
+        return result
+    if record.rejected:
+        result.problems.append(Problem(options.out_dir / RECORD_NAME, "ignored record entries naming files outside "
+                                       f"the output folder ({', '.join(sorted(record.rejected)[:3])}); "
+                                       "nothing outside it is ever deleted", severity="warning"))
     _remove_partial_files(options.out_dir)
     result.removed = _remove_deleted(catalogue, bundles, record, options)
-    if result.removed:
-        record.save(options.out_dir)
+    if result.removed and not _save(record, options, result):
+        return result
 
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
     hasher = Hasher()
@@ -113,7 +131,7 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
             continue
         finished[index] = job_result.outputs
         record.entries[identity] = _entry(task.job, stamp, job_result.outputs, options.out_dir)
-        record.save(options.out_dir)
+        _save(record, options, result)
         notify("rendered", identity, "\n".join(output.describe() for output in job_result.outputs))
     for index in sorted(finished):  # plan order, however the workers finished
         result.rendered.append(todo[index][0])
@@ -129,44 +147,44 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
 
 
 def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, JobResult]]:
-    """(index, result) as each task finishes; in worker processes when there are several tasks.
+    """(index, result) as each task finishes, each in a worker process bounded in time and memory.
 
     The costliest documents (bundles) start first, so that no worker is left with a long one
-    at the end while the others wait.
+    at the end while the others wait. A worker that dies or overruns fails its document only.
     """
-    if jobs <= 1 or len(tasks) <= 1:
-        for index, task in enumerate(tasks):
-            yield index, run_task(task)
+    if not tasks:
         return
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i]))
-    pool = multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=_worker_init)
-    try:
-        yield from pool.imap_unordered(_indexed, [(i, tasks[i]) for i in order])
-        pool.close()
-    except BaseException:
-        pool.terminate()  # SIGTERM: each worker removes its temporary file (see _worker_init)
-        raise
-    finally:
-        pool.join()
+    for task in tasks:
+        prepare(task)
+    for index, outcome in shared_pool(run_task).run(tasks, order, jobs, _budget, _limit_reached):
+        if isinstance(outcome, Failure):
+            outcome = JobResult(problems=[Problem(tasks[index].job.src_path, outcome.reason)])
+        yield index, outcome
 
 
 def _cost(task: Task) -> int:
     return sum(len(t.body) for t in task.job.translations) * (2 if task.options.layout == "booklet" else 1)
 
 
-def _indexed(item: tuple[int, Task]) -> tuple[int, JobResult]:
-    index, task = item
-    return index, run_task(task)
+def _budget(task: Task) -> Budget:
+    limits = task.catalogue.site.limits
+    return Budget(limits.render_seconds, limits.render_memory_mb * 1024 * 1024)
 
 
-def _worker_init() -> None:
-    """Turn SIGTERM into KeyboardInterrupt in workers, so write_atomic cleans up after itself."""
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def _limit_reached(task: Task, what: str) -> str:
+    """One line for a document whose worker failed: which limit, and how to change it."""
+    limits, name = task.catalogue.site.limits, f"{task.job.lang}/{task.job.name}"
+    if what == "time":
+        return f"{name} not built: rendering took too long ({limits.hint('render_seconds')})"
+    if what == "memory":
+        return f"{name} not built: rendering needed too much memory ({limits.hint('render_memory_mb')})"
+    if what == "recursion":
+        return f"{name} not built: the document is nested too deeply to lay out ({limits.hint('nesting')})"
+    if what == "signal:SIGKILL":
+        return (f"{name} not built: the process rendering it was killed (out of memory? "
+                f"{limits.hint('render_memory_mb')}); the build went on")
+    return f"{name} not built: the process rendering it stopped ({what}); the build went on"
 
 
 def _entry(job: Job, stamp: Fingerprint, outputs: list[Output], out_dir: Path) -> Entry:
@@ -174,15 +192,48 @@ def _entry(job: Job, stamp: Fingerprint, outputs: list[Output], out_dir: Path) -
                  {str(o.path.relative_to(out_dir)): o.size for o in outputs}, sum(o.pages for o in outputs))
 
 
+def _output_folder_problem(options: Options) -> Problem | None:
+    """Why nothing can be written to `--out`, in one line; None when it is (or can be) a folder."""
+    out = options.out_dir
+    if out.exists() and not out.is_dir():
+        return Problem(out, "--out names a file, not a folder; give a folder for the brochures")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return Problem(out, f"cannot create the output folder: {exc.strerror}; choose another --out")
+    if not os.access(out, os.W_OK | os.X_OK):
+        return Problem(out, "the output folder is not writable; choose another --out or change its permissions")
+    return None
+
+
+def _save(record: BuildRecord, options: Options, result: BuildResult) -> bool:
+    """Save the record; a full or read-only disk is one problem, reported once."""
+    try:
+        record.save(options.out_dir, options.content_dir)
+        return True
+    except OSError as exc:
+        problem = Problem(options.out_dir / RECORD_NAME, f"cannot write the build record: {exc.strerror or exc}; "
+                                                         "check that the output folder is writable and has space")
+        if problem not in result.problems:
+            result.problems.append(problem)
+        return False
+
+
 def _remove_partial_files(out_dir: Path) -> None:
-    """Temporary files left by a build that was killed outright (SIGKILL, power cut)."""
-    if out_dir.is_dir():
-        for path in out_dir.rglob(".*.tmp"):
-            path.unlink(missing_ok=True)
+    """Temporary files left by a build that was killed outright (SIGKILL, power cut): only
+    files named as `write_atomic` names them, never a user's own `.something.tmp`."""
+    for folder, dirs, names in os.walk(out_dir):
+        for name in names:
+            path = Path(folder) / name
+            if is_partial_file(path) and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
 
 
 def _remove_deleted(catalogue: Catalogue, bundles: Bundles, record: BuildRecord, options: Options) -> list[str]:
-    """Outputs of topics, bundles or languages that no longer exist; returns what was removed."""
+    """Outputs of topics, bundles or languages that no longer exist; returns what was removed.
+
+    Only files the record names, inside the output folder, that are regular files (not links).
+    """
     everything = plan(catalogue, bundles, Options(content_dir=options.content_dir, out_dir=options.out_dir), [])
     existing = {f"{job.lang}/{job.name}" for job in everything.jobs} | set(everything.unbuildable)  # broken: kept
     existing |= web_documents(catalogue)
@@ -191,9 +242,20 @@ def _remove_deleted(catalogue: Catalogue, bundles: Bundles, record: BuildRecord,
         if record.entries[identity].document in existing:
             continue
         for rel in record.entries.pop(identity).files:
-            path = options.out_dir / rel
-            if path.exists():
-                path.unlink()
-                print_html_path(path).unlink(missing_ok=True)
+            path = output_path(options.out_dir, rel)
+            if path is None:
+                continue
+            if _remove_file(path):
+                _remove_file(print_html_path(path))
                 removed.append(rel)
     return removed
+
+
+def _remove_file(path: Path) -> bool:
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        path.unlink()
+        return True
+    except OSError:
+        return False

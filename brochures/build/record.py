@@ -12,19 +12,20 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from brochures import LOCALES_DIR, PROJECT_ROOT, STYLES_DIR, TEMPLATES_DIR, __version__
 from brochures.build.plan import Job, Options
 from brochures.content.catalogue import Catalogue
-from brochures.files import write_atomic
+from brochures.files import FileRefused, read_inside, real_inside, write_atomic
 from brochures.pdf.variants import Variant
 
 RECORD_NAME = ".build-record.json"
-RECORD_FORMAT = 1
+RECORD_BYTES = 64 * 1024 * 1024
+RECORD_FORMAT = 2  # 2: names its content folder
 # Software whose version changes the bytes of a PDF.
 PACKAGES = ("weasyprint", "pydyf", "pypdf", "markdown", "jinja2", "babel", "pyphen",
-            "fontpkg-atkinson-hyperlegible", "tinyhtml5", "segno")
+            "fontpkg-atkinson-hyperlegible", "fontpkg-source-sans-3", "tinyhtml5", "segno")
 
 
 @dataclass(frozen=True)
@@ -46,22 +47,44 @@ class Entry:
 
 @dataclass
 class BuildRecord:
+    """What the output folder holds, and for which content folder (its real path).
+
+    The record is a file anyone could edit: an entry naming a file outside the output folder
+    (absolute, with `..`, or through a symlink) is rejected, never followed.
+    """
+
+    content: str | None = None
     entries: dict[str, Entry] = field(default_factory=dict)  # job id → entry
+    rejected: list[str] = field(default_factory=list)  # files named by entries that were refused
 
     @classmethod
     def load(cls, out_dir: Path) -> BuildRecord:
         """The previous record; a missing or unreadable one means everything is new."""
         try:
-            data = json.loads((out_dir / RECORD_NAME).read_text(encoding="utf-8"))
-            if data.get("format") != RECORD_FORMAT:
+            data = json.loads(read_inside(out_dir / RECORD_NAME, [out_dir], RECORD_BYTES))
+            if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
                 return cls()
-            return cls({job_id: Entry(**entry) for job_id, entry in data["entries"].items()})
-        except (OSError, ValueError, TypeError, KeyError):
+            content = data.get("content")
+            record = cls(content if isinstance(content, str) else None)
+            for job_id, fields in data["entries"].items():
+                entry = Entry(**fields)
+                unsafe = [rel for rel in entry.files if not isinstance(rel, str) or
+                          output_path(out_dir, rel) is None]
+                if unsafe or not isinstance(entry.files, dict):
+                    record.rejected.extend(map(str, unsafe or [job_id]))
+                    continue
+                record.entries[str(job_id)] = entry
+            return record
+        except (OSError, FileRefused, ValueError, TypeError, KeyError, AttributeError):
             return cls()
 
-    def save(self, out_dir: Path) -> None:
+    def belongs_to(self, content_dir: Path) -> bool:
+        """Whether the folder's brochures were built from `content_dir` (or from nothing yet)."""
+        return self.content is None or self.content == str(content_dir.resolve())
+
+    def save(self, out_dir: Path, content_dir: Path) -> None:
         """Written atomically after every output, so it always matches what is on disk."""
-        data = {"format": RECORD_FORMAT,
+        data = {"format": RECORD_FORMAT, "content": str(content_dir.resolve()),
                 "entries": {job_id: vars(entry) for job_id, entry in sorted(self.entries.items())}}
         write_atomic(out_dir / RECORD_NAME, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
@@ -81,6 +104,18 @@ class BuildRecord:
         return [f"{label} changed" for label in changed] or ["output missing or altered"]
 
 
+def output_path(out_dir: Path, rel: str) -> Path | None:
+    """`out_dir / rel` when `rel` is a plain relative path that stays inside `out_dir`
+    after symlinks; None for an absolute path, a `..`, or a way out."""
+    pure = PurePosixPath(rel)
+    if not rel or pure.is_absolute() or "\\" in rel or any(part in ("..", "") for part in rel.split("/")):
+        return None
+    path = out_dir / pure
+    if real_inside(path.parent, [out_dir]) is None:
+        return None
+    return path
+
+
 def job_id(job: Job, variant: Variant, options: Options) -> str:
     booklet = "+booklet" if options.layout == "booklet" else ""
     return f"{job.lang}/{job.name}{variant.suffix}{booklet}"
@@ -94,20 +129,28 @@ def _size(path: Path) -> int | None:
 
 
 class Hasher:
-    """Hashes each file once per build, however many jobs use it."""
+    """Hashes each file once per build, however many jobs use it.
+
+    Only regular files inside the folder they belong to are read (the rule of `files.py`): a
+    link to a device or to a huge file elsewhere is hashed as refused, and reported where it is used.
+    """
 
     def __init__(self) -> None:
         self._hashes: dict[Path, str] = {}
 
-    def file(self, path: Path) -> str:
+    def file(self, path: Path, root: Path | None = None) -> str:
         if path not in self._hashes:
-            self._hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            try:
+                data = read_inside(path, [root or path.parent])
+                self._hashes[path] = hashlib.sha256(data).hexdigest()
+            except FileRefused as exc:
+                self._hashes[path] = f"refused: {exc.reason}"
         return self._hashes[path]
 
     def tree(self, folder: Path) -> dict[Path, str]:
         if not folder.is_dir():
             return {}
-        return {path: self.file(path) for path in sorted(folder.rglob("*")) if path.is_file()}
+        return {path: self.file(path, folder) for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Options, hasher: Hasher) -> Fingerprint:
@@ -129,7 +172,7 @@ def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Optio
         if (content / name).is_file():
             files[content / name] = hasher.file(content / name)
     if catalogue.site.branding.logo is not None:
-        files[catalogue.site.branding.logo] = hasher.file(catalogue.site.branding.logo)
+        files[catalogue.site.branding.logo] = hasher.file(catalogue.site.branding.logo, content)
     for folder in (TEMPLATES_DIR, STYLES_DIR, content / "templates", content / "styles"):
         files.update(hasher.tree(folder))
     for folder in (content / "locales", LOCALES_DIR):

@@ -6,14 +6,18 @@ message catalogues, so a document renders the same wherever it runs.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import tinyhtml5
 
 from brochures import STYLES_DIR, TEMPLATES_DIR
 from brochures.build.plan import Job, Options
 from brochures.content.catalogue import Catalogue
 from brochures.content.settings import format_size, text_for
-from brochures.files import write_atomic
+from brochures.files import FileRefused, read_inside, write_atomic
+from brochures.html.fonts import font_face_css, font_problem, generated_text, missing_characters
 from brochures.html.messages import Messages, load_messages
 from brochures.html.page import (
     PageContext,
@@ -26,11 +30,13 @@ from brochures.html.sanitize import tel_href
 from brochures.html.topic import locales_dirs, topic_context, typeset_optional
 from brochures.html.typography import typeset
 from brochures.pdf.imposition import impose_booklet
-from brochures.pdf.render import render_pdf
+from brochures.pdf.render import STYLESHEET_BYTES, render_pdf
 from brochures.pdf.variants import Variant
 from brochures.problems import ContentError, Problem, has_errors
 
 BASE_STYLESHEET = "brochure.css"
+NOTDEF_WARNING = ".notdef glyph rendered"
+IMAGE_WARNING = "Failed to load image"
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,22 @@ _renderers: dict[Path, PageRenderer] = {}
 _messages: dict[tuple[Path, str], Messages] = {}
 
 
+def prepare(task: Task) -> None:
+    """Fill this process's caches that are plain Python data (fonts' character sets, the symbol
+    font, Jinja2 environments, layout text), so that worker processes forked afterwards start
+    warm. Layout-engine state (font configuration, parsed stylesheets) is made in each worker."""
+    missing_characters("")
+    font_face_css()
+    content_dir = task.catalogue.content_dir
+    _renderers.setdefault(content_dir, PageRenderer([content_dir / "templates", TEMPLATES_DIR]))
+    try:
+        key = (content_dir, task.job.lang)
+        if key not in _messages:
+            _messages[key] = load_messages(locales_dirs(task.catalogue), task.job.lang, task.catalogue.site.typography)
+    except ContentError:
+        pass  # reported when the task runs
+
+
 def run_task(task: Task) -> JobResult:
     """Render one job with this process's cached renderer and catalogue of layout text."""
     catalogue, job = task.catalogue, task.job
@@ -87,7 +109,7 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
     job_problems: list[Problem] = []
     topics = []
     for translation in job.translations:
-        topic, found = topic_context(catalogue, translation)
+        topic, found = topic_context(catalogue, translation, options.strict)
         topics.append(topic)
         job_problems.extend(found)
     problems.extend(job_problems)
@@ -95,7 +117,7 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
         return []
     out_base = options.out_dir / job.lang / job.name
     outputs = []
-    flat = render_document(catalogue, job, tuple(topics), variant, renderer, messages, problems)
+    flat = render_document(catalogue, job, tuple(topics), variant, renderer, messages, problems, options.strict)
     if flat is None:
         return []
     data, pages, html = flat
@@ -107,7 +129,7 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
                                 "images", severity="warning"))
     if options.layout == "booklet":
         half = render_document(catalogue, job, tuple(topics), replace(variant, booklet_pages=True), renderer,
-                               messages, problems)
+                               messages, problems, options.strict)
         if half is None:
             return outputs
         data, pages, html = half
@@ -118,9 +140,14 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
 
 
 def _write(path: Path, data: bytes, pages: int, html: str | None, options: Options) -> Output:
-    write_atomic(path, data)
-    if options.write_html and html is not None:
-        write_atomic(print_html_path(path), html.encode("utf-8"))
+    """Write one output; a full, read-only or missing output folder is a problem, not a crash."""
+    try:
+        write_atomic(path, data)
+        if options.write_html and html is not None:
+            write_atomic(print_html_path(path), html.encode("utf-8"))
+    except OSError as exc:
+        raise ContentError(Problem(path, f"cannot write the file: {exc.strerror or exc}; "
+                                         "check that the output folder is writable and has space")) from None
     return Output(path, pages, len(data))
 
 
@@ -130,9 +157,10 @@ def print_html_path(pdf: Path) -> Path:
 
 
 def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, ...], variant: Variant,
-                    renderer: PageRenderer, messages: Messages,
-                    problems: list[Problem]) -> tuple[bytes, int, str] | None:
-    """Page → PDF bytes, page count and the HTML; None when the layout text has errors."""
+                    renderer: PageRenderer, messages: Messages, problems: list[Problem],
+                    strict: bool = False) -> tuple[bytes, int, str] | None:
+    """Page → PDF bytes, page count and the HTML; None when the layout text has errors, or
+    (when `strict`) a character of the page or its stylesheets is in no shipped font."""
     site = catalogue.site
     context = PageContext(
         lang=job.lang,
@@ -158,18 +186,56 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
     if message_problems:
         return None
     stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()])
+    font_problems = _font_problems(job, topics, html, stylesheets, strict)
+    problems.extend(font_problems)
+    reported = {p.message.split("'")[1] for p in font_problems + problems if p.message.startswith("character '")}
+    if has_errors(font_problems):
+        return None
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
                           [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
     for url in rendered.refused_urls:
         problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
                                               "may be used", severity="warning"))
     for message in rendered.warnings:
-        if not any(url in message for url in rendered.refused_urls):  # reported just above
+        if any(url in message for url in rendered.refused_urls) or (
+                message.startswith(NOTDEF_WARNING) and any(char in message for char in reported)):
+            continue  # reported already: just above, or by the font check with its file
+        if message.startswith(IMAGE_WARNING):  # a missing image is an error, never a silent gap
+            problems.append(Problem(job.src_path, f"an image could not be drawn: {message}"))
+        else:
             problems.append(Problem(job.src_path, f"layout: {message}", severity="warning"))
+    if has_errors(problems):
+        return None
     return rendered.data, rendered.pages, html
+
+
+def _font_problems(job: Job, topics: tuple[TopicContext, ...], html: str, stylesheets: list[Path],
+                   strict: bool) -> list[Problem]:
+    """Characters no shipped font has, that the layout prints: in the templates' and layout
+    text, and generated by the stylesheets (list markers, `content:`); the topics' own text
+    was checked with its file already."""
+    severity = "error" if strict else "warning"
+    reported = set(missing_characters(" ".join(
+        f"{t.title} {t.subtitle or ''} {t.summary or ''} {t.body_html} {' '.join(s.title for s in t.sources)}"
+        for t in topics)))
+    document = tinyhtml5.parse(html, namespace_html_elements=False)
+    styles = "".join("".join(el.itertext()) for el in document.iter("style"))
+    page_text = "".join(text for el in document.iter() if el.tag not in ("style", "script")
+                        for text in (el.text, el.tail) if text)
+    problems = [Problem(job.src_path, font_problem(char, "in the page layout (a template or layout text) "),
+                        severity=severity)
+                for char in missing_characters(page_text + generated_text(styles)) if char not in reported]
+    for path in stylesheets:
+        try:
+            css = read_inside(path, [path.parent], STYLESHEET_BYTES).decode("utf-8", "replace")
+        except FileRefused:
+            continue  # reported when the stylesheet is read for rendering
+        problems += [Problem(path, font_problem(char, "generated by this stylesheet "), severity=severity)
+                     for char in missing_characters(generated_text(css))]
+    return problems
 
 
 def stylesheet_paths(content_dir: Path, names: list[str]) -> list[Path]:
     """Each stylesheet from `<content>/styles/` when the clinic has its own, else the project's."""
-    return [next((d / name for d in (content_dir / "styles", STYLES_DIR) if (d / name).is_file()),
+    return [next((d / name for d in (content_dir / "styles", STYLES_DIR) if os.path.lexists(d / name)),
                  STYLES_DIR / name) for name in names]

@@ -24,7 +24,7 @@ from brochures.build.tasks import Output
 from brochures.content.bundles import Bundles, bundle_problems_for
 from brochures.content.catalogue import Catalogue
 from brochures.content.settings import text_for
-from brochures.files import write_atomic
+from brochures.files import FileRefused, read_inside, write_atomic
 from brochures.html.fonts import FACES, FONT_DIR
 from brochures.html.messages import load_messages
 from brochures.html.page import PageRenderer, Phone
@@ -109,17 +109,22 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
             continue
         if not files:
             continue
-        for rel, data in files.items():
-            if _same(options.out_dir / rel, data):
-                continue  # a page's image, or a page whose inputs changed but not its text
-            write_atomic(options.out_dir / rel, data)
-            written.append(Output(options.out_dir / rel, 0, len(data)))
+        try:
+            for rel, data in files.items():
+                if _same(options.out_dir / rel, data):
+                    continue  # a page's image, or a page whose inputs changed but not its text
+                write_atomic(options.out_dir / rel, data)
+                written.append(Output(options.out_dir / rel, 0, len(data)))
+        except OSError as exc:
+            problems.append(Problem(options.out_dir, f"cannot write the web edition: {exc.strerror or exc}; "
+                                                     "check that the output folder is writable and has space"))
+            return written, problems
         previous = record.entries.get(page.identity)
         for rel in set(previous.files if previous else ()) - set(files):  # an image no longer used
             (options.out_dir / rel).unlink(missing_ok=True)
         record.entries[page.identity] = Entry(page.document, key, page.inputs,
                                               {rel: len(data) for rel, data in sorted(files.items())}, 0)
-        record.save(options.out_dir)
+        record.save(options.out_dir, options.content_dir)
     return written, problems
 
 
@@ -169,7 +174,7 @@ def _assets(catalogue: Catalogue, hasher: Hasher) -> PageJob:
     sources = _asset_sources(catalogue)
     inputs = {rel: hasher.file(path) for rel, path in sources.items()}
     return PageJob("web:assets", HOME, inputs,
-                   lambda: {rel: path.read_bytes() for rel, path in sources.items()})
+                   lambda: {rel: _read(path, path.parent) for rel, path in sources.items()})
 
 
 def _contact(catalogue: Catalogue, lang: str) -> Contact:
@@ -264,5 +269,13 @@ def _topic_page(catalogue: Catalogue, job: Job, others: list[str], downloads: tu
     folder = f"{job.lang}/{job.name}"
     files = {f"{folder}/index.html": render(renderer, "topic.html.j2", page, _messages(catalogue, job.lang))}
     for name in images:
-        files[f"{folder}/{name}"] = (translation.src_path.parent / name).read_bytes()
+        files[f"{folder}/{name}"] = _read(translation.src_path.parent / name, translation.src_path.parent)
     return files
+
+
+def _read(path: Path, folder: Path) -> bytes:
+    """A file copied into the edition: a regular file inside its own folder (files.py's rule)."""
+    try:
+        return read_inside(path, [folder])
+    except FileRefused as exc:
+        raise ContentError(Problem(path, exc.reason)) from None

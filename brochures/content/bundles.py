@@ -6,12 +6,14 @@ before anything renders, with the bundle, the topic and the known alternatives n
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from brochures.content.catalogue import Catalogue
 from brochures.content.schema import TOPIC_ID_RE, Mapping, parse_mapping, read_text
+from brochures.content.settings import SETTINGS_BYTES
 from brochures.problems import ContentError, Problem, did_you_mean
 
 BUNDLE_KEYS = ("title", "topics")
@@ -39,10 +41,11 @@ class Bundle:
 def load_bundles(catalogue: Catalogue) -> Bundles:
     """Every valid bundle, and one problem per mistake; a broken bundle is left out."""
     path = catalogue.content_dir / "bundles.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Bundles()
     try:
-        mapping = parse_mapping(read_text(path), path, 1, WHAT)
+        mapping = parse_mapping(read_text(path, catalogue.content_dir, SETTINGS_BYTES), path, 1, WHAT,
+                                catalogue.site.limits.value_chars)
     except ContentError as exc:
         return Bundles(problems=exc.problems)
     bundles, problems = [], list(mapping.problems)

@@ -40,10 +40,15 @@ def load_catalogue(content_dir: Path) -> Catalogue:
     except ContentError as exc:
         problems.extend(exc.problems)
         site = Site()
+    content_real = content_dir.resolve()
 
     topics: dict[str, Topic] = {}
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir()):
         if folder.name.startswith((".", "_")) or not any(folder.glob("*.md")):
+            continue
+        if not folder.resolve().is_relative_to(content_real):
+            problems.append(Problem(folder, "refused: this topic folder leads outside the content folder "
+                                            "(a symbolic link?); put the topic itself in the content folder"))
             continue
         if not TOPIC_ID_RE.match(folder.name):
             problems.append(
@@ -74,7 +79,7 @@ def _load_topic(folder: Path, site: Site, problems: list[Problem]) -> dict[str, 
                                     severity="warning"))
             continue
         try:
-            translations[lang] = load_translation(src_path, folder.name, lang)
+            translations[lang] = load_translation(src_path, folder.name, lang, site.limits)
         except ContentError as exc:
             problems.extend(exc.problems)
     return translations

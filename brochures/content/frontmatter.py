@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from brochures.content.limits import DEFAULT_LIMITS, Limits
 from brochures.content.schema import (
     LANG_RE,
     TOPIC_ID_RE,
@@ -57,11 +58,14 @@ class Translation:
     reviewed_line: int = 1
 
 
-def load_translation(src_path: Path, topic_id: str, lang: str) -> Translation:
-    """Read and check one `<topic>/<lang>.md`; every front-matter problem is reported at once."""
-    text = read_text(src_path)
+def load_translation(src_path: Path, topic_id: str, lang: str, limits: Limits = DEFAULT_LIMITS) -> Translation:
+    """Read and check one `<topic>/<lang>.md`; every front-matter problem is reported at once.
+
+    The file must lie inside the content folder (`<content>/<topic>/<lang>.md`), after symlinks.
+    """
+    text = read_text(src_path, src_path.parent.parent, limits.markdown_bytes, limits.hint("markdown_kb"))
     yaml_text, body, body_line = split_front_matter(text, src_path)
-    mapping = parse_mapping(yaml_text, src_path, 2, WHAT)
+    mapping = parse_mapping(yaml_text, src_path, 2, WHAT, limits.value_chars)
     mapping.check_keys(FRONT_MATTER_KEYS, WHAT)
     translation = Translation(
         topic_id=topic_id,

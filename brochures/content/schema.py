@@ -16,6 +16,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.reader import ReaderError
 
+from brochures.content.limits import DEFAULT_LIMITS
+from brochures.files import FileRefused, read_inside
 from brochures.problems import ContentError, Problem, did_you_mean
 
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
@@ -72,28 +74,59 @@ def as_text(mapping: Mapping, key: str, value: Any, what: str, required: bool) -
     return text or None
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 source file (a byte-order mark is tolerated, other encodings are not)."""
+def read_text(path: Path, root: Path, max_bytes: int = DEFAULT_LIMITS.markdown_bytes, hint: str = "") -> str:
+    """Read a UTF-8 source file inside `root` (a byte-order mark is tolerated, other encodings are not).
+
+    A symlink out of `root`, a FIFO, a device or a file over `max_bytes` is refused unopened.
+    """
     try:
-        return path.read_text(encoding="utf-8-sig")
+        data = read_inside(path, [root], max_bytes, hint)
+    except FileRefused as exc:
+        raise ContentError(Problem(path, exc.reason)) from None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise ContentError(Problem(path, "not UTF-8 text; save the file as UTF-8", line)) from None
-    except OSError as exc:
-        raise ContentError(Problem(path, f"cannot read the file: {exc.strerror}")) from None
 
 
-def parse_mapping(text: str, path: Path, first_line: int, what: str) -> Mapping:
+class _AliasFound(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader, refusing aliases: `*name` can multiply a few lines into gigabytes."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasFound(self.peek_event().start_mark.line)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def parse_mapping(text: str, path: Path, first_line: int, what: str,
+                  max_value: int = DEFAULT_LIMITS.value_chars) -> Mapping:
     """Parse YAML `text` that starts at file line `first_line`; it must be a mapping.
 
     Only safe YAML is accepted (no Python objects). Raises `ContentError` with the file line
     of a syntax error or of a value YAML cannot build: PyYAML counts from 0 within the text
     it was given. A key given twice is a problem of the mapping, since YAML keeps the last.
+    Aliases are refused and a value longer than `max_value` characters is an error.
     """
     node: yaml.Node | None = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_NoAliasLoader)
+        long_value = _long_scalar(node, max_value)
+        if long_value is not None:
+            raise ContentError(Problem(
+                path, f"{what}: a value of {len(long_value.value)} characters is too long "
+                      f"(limit {max_value} characters; raise 'limits: value_chars' in site.yaml if it is needed)",
+                first_line + long_value.start_mark.line))
         data = SafeConstructor().construct_document(node) if node is not None else None
+    except _AliasFound as exc:
+        raise ContentError(Problem(path, f"{what}: YAML aliases (*name) are not allowed; write the value out "
+                                         "in full", first_line + exc.line)) from None
     except yaml.YAMLError as exc:
         raise ContentError(_syntax_problem(exc, text, path, first_line, what)) from None
     except CONSTRUCTOR_ERRORS as exc:
@@ -145,6 +178,21 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path, first_line: int,
         line = first_line
     reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     return Problem(path, f"{what}: invalid YAML: {reason}; check quotes, colons and indentation", line)
+
+
+def _long_scalar(node: yaml.Node | None, max_value: int) -> yaml.ScalarNode | None:
+    """The first scalar (a key or a value) longer than `max_value` characters."""
+    pending: list[yaml.Node | None] = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, yaml.ScalarNode):
+            if len(current.value) > max_value:
+                return current
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            pending.extend(reversed([child for pair in current.value for child in pair]))
+    return None
 
 
 def _unbuildable_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from brochures.content.branding import Branding, read_colors, read_email, read_logo
+from brochures.content.limits import DEFAULT_LIMITS, Limits, read_limits
 from brochures.content.schema import (
     LANG_RE,
     TERM_RE,
@@ -25,12 +27,13 @@ CONVENTIONS = ("fr-CA", "fr-FR")
 DEFAULT_CONVENTION = "fr-CA"
 DEFAULT_LANGUAGES = ("en", "fr")
 SITE_KEYS = ("organisation", "phone", "website", "paper", "languages",
-             "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "web_address", "readability",
-             "typography", "source_language", "no_hyphenation", "review_months")
+             "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "web_address",
+             "readability", "typography", "source_language", "no_hyphenation", "review_months", "limits")
 ONLINE_URL_FIELDS = ("{lang}", "{topic}")
 READABILITY_TARGETS = {"grade": 8.0, "kandel_moles": 60.0}  # English grade at most; French score at least
 Localized = tuple[tuple[str, str], ...]  # (lang, text); lang "" is for every language
 MAIL_LIMIT = 5 * 1024 * 1024  # what most mail servers accept once attachments are encoded
+SETTINGS_BYTES = 256 * 1024  # site.yaml and bundles.yaml: a few KB in practice
 SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB)\s*$", re.IGNORECASE)
 
 
@@ -55,6 +58,7 @@ class Site:
     source_language: str = "en"  # the language topics are written in first, unless a topic says otherwise
     no_hyphenation: tuple[str, ...] = ()  # names of medicines and other terms printed whole
     review_months: int = REVIEW_MONTHS  # an approved text is due for review this long after 'reviewed'
+    limits: Limits = DEFAULT_LIMITS  # on the work one document may cause (limits.py)
 
     def organisation_for(self, lang: str) -> str | None:
         return text_for(self.organisation, lang)
@@ -75,11 +79,14 @@ def text_for(values: Localized, lang: str) -> str | None:
 def load_site(content_dir: Path) -> Site:
     """Read the optional site settings; every problem in them is reported at once."""
     path = content_dir / "site.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Site()
     what = "site settings"
-    mapping = parse_mapping(read_text(path), path, 1, what)
+    mapping = parse_mapping(read_text(path, content_dir, SETTINGS_BYTES), path, 1, what)
     mapping.check_keys(SITE_KEYS, what)
+    limits, limit_errors = read_limits(mapping.data.get("limits"))
+    for message in limit_errors:
+        mapping.error("limits", f"{what}: {message}")
 
     languages = _languages(mapping, what)
     site = Site(
@@ -100,6 +107,7 @@ def load_site(content_dir: Path) -> Site:
         source_language=_source_language(mapping, what),
         no_hyphenation=_no_hyphenation(mapping, what),
         review_months=_review_months(mapping, what),
+        limits=limits,
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)

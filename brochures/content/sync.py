@@ -16,7 +16,7 @@ from pathlib import Path
 
 from brochures.content.catalogue import Catalogue, Topic, load_catalogue
 from brochures.content.frontmatter import Translation, load_translation
-from brochures.files import write_atomic
+from brochures.files import FileRefused, read_inside, write_atomic
 from brochures.problems import ContentError, Problem, Severity, did_you_mean
 
 FINGERPRINT_LENGTH = 10
@@ -122,7 +122,11 @@ def mark_translated(content_dir: Path, topic_id: str, lang: str) -> tuple[Path, 
         raise ContentError(Problem(topic.folder / f"{src_lang}.md", "the source of this translation is missing "
                                                                      "or has errors; nothing to mark it against"))
     value = fingerprint(source)
-    write_atomic(path, _with_key(path.read_bytes(), value))
+    try:
+        data = read_inside(path, [content_dir], catalogue.site.limits.markdown_bytes)
+    except FileRefused as exc:
+        raise ContentError(Problem(path, exc.reason)) from None
+    write_atomic(path, _with_key(data, value))
     return path, value
 
 

@@ -9,10 +9,11 @@ of an empty box with the image's proportions, at most its natural width.
 from __future__ import annotations
 
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 DECORATIVE_CLASS = "decorative"
 CSS_PX_PER_INCH = 96
@@ -34,6 +35,42 @@ def image_size(path: Path) -> tuple[float, float] | None:
             return image.width * scale, image.height * scale
     except (OSError, UnidentifiedImageError):
         return None
+
+
+def image_problem(path: Path, max_pixels: int, limit_hint: str) -> str | None:
+    """Why the image cannot be printed, in words, or None when it decodes within `max_pixels`.
+
+    The size is read from the header before any pixel is decoded, so a small file claiming a
+    billion pixels (a decompression bomb) costs nothing; then the whole image is decoded once,
+    which finds truncated and damaged files that would otherwise be left out of the PDF.
+    """
+    if path.suffix.lower() == ".svg":
+        try:
+            ET.parse(path)
+        except ET.ParseError as exc:
+            return f"is not a readable SVG drawing ({exc}); export it again"
+        return None
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint turns it on when imported: not here
+    try:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                pixels = image.width * image.height
+                if pixels > max_pixels:
+                    return (f"is {image.width}×{image.height} pixels, over the limit ({limit_hint}); "
+                            "make it smaller")
+                image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return f"claims to be far bigger than any picture ({limit_hint}); make it smaller"
+    except UnidentifiedImageError:
+        return "is not a PNG, JPEG, GIF or WebP picture (damaged, or saved in another format); export it again"
+    except (OSError, SyntaxError, ValueError) as exc:
+        reason = str(exc) or type(exc).__name__
+        return f"cannot be decoded ({reason}): the file is damaged or incomplete; export it again"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    return None
 
 
 def _svg_size(path: Path) -> tuple[float, float] | None:

@@ -9,8 +9,10 @@ recorded and reported: a French brochure must never print an English fallback.
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from io import BytesIO
 from typing import Sequence
 
 from babel import Locale, UnknownLocaleError
@@ -19,10 +21,13 @@ from babel.messages.pofile import PoFileError, read_po
 from jinja2.ext import babel_extract
 
 from brochures.content.settings import DEFAULT_CONVENTION
+from brochures.files import FileRefused, read_inside
 from brochures.html.typography import typeset
 from brochures.problems import ContentError, Problem
 
 SOURCE_LANGUAGE = "en"  # the language the message ids are written in
+CATALOGUE_BYTES = 2 * 1024 * 1024  # a .po file; the project's is about 5 KB
+TEMPLATE_BYTES = 1024 * 1024  # one template
 
 
 @dataclass
@@ -64,21 +69,23 @@ def load_messages(locales_dirs: Path | Sequence[Path], lang: str, convention: st
     """
     if isinstance(locales_dirs, Path):
         locales_dirs = [locales_dirs]
-    found = [d / f"{lang}.po" for d in locales_dirs if (d / f"{lang}.po").is_file()]
+    found = [d / f"{lang}.po" for d in locales_dirs if os.path.lexists(d / f"{lang}.po")]
     path = found[0] if found else locales_dirs[0] / f"{lang}.po"
     try:
         Locale.parse(lang)
     except (UnknownLocaleError, ValueError):
         raise ContentError(Problem(None, f"'{lang}' is not a language Babel knows; use an ISO 639 code")) from None
-    if not path.is_file():
+    if not found:
         if lang == SOURCE_LANGUAGE:
             return Messages(lang, None, {})
         raise ContentError(Problem(
             path, f"no layout-text catalogue for '{lang}'; copy locales/fr.po to {path} and translate it"
         ))
     try:
-        with path.open("rb") as po_file:
-            catalog = read_po(po_file, locale=lang, abort_invalid=True)
+        data = read_inside(path, [path.parent], CATALOGUE_BYTES)
+        catalog = read_po(BytesIO(data), locale=lang, abort_invalid=True)
+    except FileRefused as exc:
+        raise ContentError(Problem(path, exc.reason)) from None
     except (PoFileError, ValueError) as exc:
         raise ContentError(Problem(path, f"cannot read the catalogue: {exc}")) from None
     translations = {
@@ -97,11 +104,14 @@ def template_messages(template_dirs: Sequence[Path]) -> dict[str, tuple[Path, in
     found: dict[str, tuple[Path, int]] = {}
     for template_dir in template_dirs:
         for path in sorted(template_dir.rglob("*.j2")):
-            with path.open("rb") as template:
-                for line, _, message, _ in babel_extract(template, ("_", "gettext", "ngettext"), [], {}):
-                    for text in message if isinstance(message, tuple) else (message,):
-                        if isinstance(text, str):
-                            found.setdefault(text, (path, line))
+            try:
+                template = BytesIO(read_inside(path, [template_dir], TEMPLATE_BYTES))
+            except FileRefused:
+                continue  # reported when the template is used
+            for line, _, message, _ in babel_extract(template, ("_", "gettext", "ngettext"), [], {}):
+                for text in message if isinstance(message, tuple) else (message,):
+                    if isinstance(text, str):
+                        found.setdefault(text, (path, line))
     return found
 
 

@@ -7,11 +7,22 @@ content or settings is autoescaped; only the sanitised body is marked safe.
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -19,7 +30,14 @@ from brochures.content.branding import Branding
 from brochures.content.frontmatter import Source
 from brochures.html.messages import Messages
 from brochures.html.qrcode import qr_svg
+from brochures.files import FileRefused, read_inside
 from brochures.problems import ContentError, Problem
+
+TEMPLATE_BYTES = 1024 * 1024  # one template; the project's largest is about 3 KB
+# What a clinic's template may raise while it runs (besides Jinja2's own errors): an input
+# problem, reported with the template's file and line, never a crash.
+TEMPLATE_RUNTIME_ERRORS = (TemplateError, ArithmeticError, TypeError, ValueError, LookupError,
+                           AttributeError, RecursionError)
 
 
 @dataclass(frozen=True)
@@ -98,6 +116,43 @@ def css_counters(message: str) -> Markup:
     return Markup(" ".join(tokens) or '""')
 
 
+class SafeFileLoader(BaseLoader):
+    """Templates from folders, searched in order, read only through `files.read_inside`.
+
+    A template that is a symlink out of its folder, a FIFO or a device is refused with a line
+    naming it, like every other file the build reads; `..` in a name is refused by Jinja2.
+    """
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = folders
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if not os.path.lexists(path):
+                continue
+            try:
+                data = read_inside(path, [folder], TEMPLATE_BYTES)
+            except FileRefused as exc:
+                raise ContentError(Problem(path, f"template: {exc.reason}")) from None
+            try:
+                source = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ContentError(Problem(path, "template: not UTF-8 text; save the file as UTF-8")) from None
+            stamp = _stamp(path)
+            return source, str(path), lambda: _stamp(path) == stamp
+        raise TemplateNotFound(template)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 class PageRenderer:
     """One Jinja2 environment per language, so gettext is bound to the reader's catalogue.
 
@@ -113,7 +168,7 @@ class PageRenderer:
         env = self._environments.get(messages.lang)
         if env is None:
             env = SandboxedEnvironment(
-                loader=FileSystemLoader([str(d) for d in self.template_dirs]),
+                loader=SafeFileLoader(self.template_dirs),
                 autoescape=True,
                 undefined=StrictUndefined,
                 extensions=["jinja2.ext.i18n"],
@@ -134,5 +189,19 @@ class PageRenderer:
         except TemplateSyntaxError as exc:
             path = Path(exc.filename) if exc.filename else None
             raise ContentError(Problem(path, f"template: {exc.message}", exc.lineno)) from None
-        except TemplateError as exc:
-            raise ContentError(Problem(None, f"template '{template}': {exc}")) from None
+        except RecursionError as exc:
+            path, line = _template_frame(exc)
+            raise ContentError(Problem(path, "template: includes or calls itself without end", line)) from None
+        except TEMPLATE_RUNTIME_ERRORS as exc:
+            path, line = _template_frame(exc)
+            detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise ContentError(Problem(path or Path(template), f"template: {detail}", line)) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
+    """The template file and line where `exc` was raised: Jinja2 rewrites the traceback so
+    that template code appears in it under the template's own file name."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            return Path(frame.filename), frame.lineno
+    return None, None

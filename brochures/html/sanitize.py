@@ -18,7 +18,9 @@ from urllib.parse import unquote, urlsplit
 import tinyhtml5
 from markupsafe import Markup
 
-from brochures.html.decorative import as_background, image_size, is_decorative
+from brochures.content.limits import DEFAULT_LIMITS, Limits
+from brochures.files import FileRefused, check_regular
+from brochures.html.decorative import as_background, image_problem, image_size, is_decorative
 from brochures.problems import Problem
 
 ALLOWED_TAGS = frozenset("""
@@ -49,6 +51,8 @@ TEXT_ALIGN_RE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
 # North American numbers, the kind our clinics print: 1-800-363-0063, (514) 555-0123, 514 555 0123.
 PHONE_RE = re.compile(r"(?<![\w+-])(?:\+?1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-])")
 NO_PHONE_LINKS = frozenset({"a", "code", "pre", "kbd"})
+NESTING_TAGS = frozenset({"ul", "ol", "blockquote", "dl"})  # what the 'nesting' limit counts
+DEPTH_PER_LEVEL = 4  # elements of any kind allowed per level of lists and quotes
 
 
 @dataclass
@@ -71,7 +75,7 @@ def tel_href(phone: str) -> str:
 
 
 def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: str = "",
-             finish: Callable[[ET.Element], None] | None = None) -> Sanitized:
+             finish: Callable[[ET.Element], None] | None = None, limits: Limits = DEFAULT_LIMITS) -> Sanitized:
     """Return the safe HTML and a problem for everything refused.
 
     Ids and in-page links get `id_prefix`, so that several topics can share one document
@@ -82,7 +86,12 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: st
                                namespace_html_elements=False)
     root = document.find("body")
     assert root is not None
-    cleaner = _Cleaner(src_path, body, body_line)
+    nesting, depth = _nesting(root)
+    if nesting > limits.nesting or depth > DEPTH_PER_LEVEL * limits.nesting:
+        what = f"lists and quotes are nested {nesting} deep" if nesting > limits.nesting else \
+            f"elements are nested {depth} deep"
+        return Sanitized(Markup(""), [Problem(src_path, f"{what}, over the limit ({limits.hint('nesting')})")])
+    cleaner = _Cleaner(src_path, body, body_line, limits)
     cleaner.clean_children(root)
     _link_phones(root)
     if finish is not None:
@@ -93,13 +102,26 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: st
     return Sanitized(Markup(out), cleaner.problems, "".join(root.itertext()))
 
 
+def _nesting(root: ET.Element) -> tuple[int, int]:
+    """The deepest nesting of lists and quotes, and of elements of any kind (without recursion)."""
+    deepest_lists = deepest = 0
+    pending = [(root, 0, 0)]
+    while pending:
+        el, lists, depth = pending.pop()
+        lists += isinstance(el.tag, str) and el.tag.lower() in NESTING_TAGS
+        deepest_lists, deepest = max(deepest_lists, lists), max(deepest, depth)
+        pending.extend((child, lists, depth + 1) for child in el)
+    return deepest_lists, deepest
+
+
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class _Cleaner:
-    def __init__(self, src_path: Path, body: str, body_line: int) -> None:
+    def __init__(self, src_path: Path, body: str, body_line: int, limits: Limits) -> None:
         self.src_path = src_path
+        self.limits = limits
         self.topic_dir = src_path.parent.resolve()
         self.body_lines = body.splitlines()
         self.body_line = body_line
@@ -203,9 +225,18 @@ class _Cleaner:
         if path.suffix.lower() not in IMAGE_SUFFIXES:
             self.refuse(src, f"refused image '{src[:60]}': use PNG, JPEG, GIF, WebP or SVG")
             return False
-        if not path.is_file():
+        if not path.exists():
             self.refuse(src, f"image '{src}' not found in {self.topic_dir.name}/; check the file name",
                         severity="error")
+            return False
+        try:
+            check_regular(path, [self.topic_dir])
+        except FileRefused as exc:
+            self.refuse(src, f"image '{src[:60]}' {exc.reason}", severity="error")
+            return False
+        problem = image_problem(path, self.limits.image_pixels, self.limits.hint("image_megapixels"))
+        if problem is not None:
+            self.refuse(src, f"image '{src[:60]}' {problem}", severity="error")
             return False
         return self.describe_image(img, src, path)
 

@@ -9,7 +9,7 @@ from brochures import LOCALES_DIR
 from brochures.content.catalogue import Catalogue
 from brochures.content.frontmatter import Source, Translation
 from brochures.content.review import next_review
-from brochures.html.fonts import missing_characters
+from brochures.html.fonts import font_problem, missing_characters
 from brochures.html.markdown_html import markdown_to_html
 from brochures.html.page import RelatedTopic, TopicContext
 from brochures.html.sanitize import sanitize
@@ -18,8 +18,12 @@ from brochures.html.typography import typeset, typeset_tree
 from brochures.problems import Problem
 
 
-def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[TopicContext, list[Problem]]:
-    """Markdown to safe HTML, plus everything printed around it; problems found on the way."""
+def topic_context(catalogue: Catalogue, translation: Translation,
+                  strict: bool = False) -> tuple[TopicContext, list[Problem]]:
+    """Markdown to safe HTML, plus everything printed around it; problems found on the way.
+
+    A character no shipped font has is a warning, an error when `strict`.
+    """
     src, lang, site = translation.src_path, translation.lang, catalogue.site
 
     def printed(text: str) -> str:
@@ -29,9 +33,16 @@ def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[Topic
         typeset_tree(root, lang, site.typography)
         mark_terms(root, site.no_hyphenation)
 
-    clean = sanitize(markdown_to_html(translation.body), src, translation.body, translation.body_line,
-                     id_prefix=f"{translation.topic_id}--", finish=finish)
-    problems = list(clean.problems)
+    deep: list[Problem] = []
+    try:
+        html = markdown_to_html(translation.body)
+    except RecursionError:
+        html = ""
+        deep.append(Problem(src, "lists or quotes are nested too deeply to be read "
+                                 f"({site.limits.hint('nesting')})", translation.body_line))
+    clean = sanitize(html, src, translation.body, translation.body_line,
+                     id_prefix=f"{translation.topic_id}--", finish=finish, limits=site.limits)
+    problems = deep + list(clean.problems)
     topic = TopicContext(
         topic_id=translation.topic_id,
         title=printed(translation.title),
@@ -48,8 +59,7 @@ def topic_context(catalogue: Catalogue, translation: Translation) -> tuple[Topic
     printed_text = " ".join(filter(None, [topic.title, topic.subtitle, topic.summary,
                                           *(s.title for s in topic.sources), clean.text]))
     for char in missing_characters(printed_text):
-        problems.append(Problem(src, f"character '{char}' (U+{ord(char):04X}) is not in the brochure font "
-                                     "and would print in another font; replace it", severity="warning"))
+        problems.append(Problem(src, font_problem(char, ""), severity="error" if strict else "warning"))
     return topic, problems
 
 

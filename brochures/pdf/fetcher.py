@@ -1,8 +1,9 @@
 """The only way WeasyPrint may read a file: from folders we name, never from the network.
 
 Content is untrusted. Even after sanitising, a stylesheet or an image could point elsewhere,
-so every URL WeasyPrint asks for passes through here; anything outside the allowed folders,
-and every network scheme, is refused and recorded for the build report.
+so every URL WeasyPrint asks for passes through here; anything outside the allowed folders
+(after symlinks), anything but a regular file, and every network scheme, is refused and
+recorded for the build report.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from urllib.request import url2pathname
 
 from weasyprint import URLFetcher
 from weasyprint.urls import URLFetcherResponse
+
+from brochures.files import FileRefused, read_inside
 
 
 class LocalFileFetcher(URLFetcher):
@@ -31,9 +34,13 @@ class LocalFileFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file" and parts.netloc in ("", "localhost"):
-            path = Path(url2pathname(parts.path)).resolve()
-            if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
-                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+            path = Path(url2pathname(parts.path))
+            try:
+                data = read_inside(path, self.roots)
+            except FileRefused as exc:
+                self.refused.append(url)
+                raise ValueError(f"refused to read {url}: {exc.reason}") from None
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, data, {"Content-Type": content_type})
         self.refused.append(url)
         raise ValueError(f"refused to fetch {url}: only the project's own files may be read")

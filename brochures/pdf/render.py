@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,8 +12,13 @@ from pathlib import Path
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from brochures.html.fonts import FONT_DIR, font_face_css
+from brochures.html.fonts import FONT_DIRS, font_face_css
+from brochures.files import FileRefused, read_inside
 from brochures.pdf.fetcher import LocalFileFetcher
+from brochures.problems import ContentError, Problem
+
+FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
+STYLESHEET_BYTES = 1024 * 1024  # one stylesheet; the project's is about 10 KB
 
 # Tagged PDF/UA-1 for screen readers (structure tree, /MarkInfo, DisplayDocTitle), and images
 # no sharper than print needs and recompressed, so that a brochure stays small enough to email.
@@ -42,6 +48,25 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def shipped_fonts_only() -> FontConfiguration:
+    """A font configuration that knows no system font, only those the @font-face rules add.
+
+    WeasyPrint loads fontconfig's configuration, which lists the machine's font folders; a
+    character our fonts lack would then print in whatever font the machine has (DejaVu here,
+    nothing elsewhere). fontconfig reads FONTCONFIG_FILE each time a configuration is loaded,
+    so pointing it at a configuration without font folders for that moment hides them all.
+    """
+    previous = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)
+    try:
+        return FontConfiguration()
+    finally:
+        if previous is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous
+
+
 @lru_cache(maxsize=8)
 def _stylesheets(sources: tuple[tuple[Path, str], ...], page_css: str,
                  allowed_roots: tuple[Path, ...]) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher]:
@@ -49,13 +74,22 @@ def _stylesheets(sources: tuple[tuple[Path, str], ...], page_css: str,
 
     Keyed by the stylesheets' text, so that an edited stylesheet (in `watch`) is read again.
     """
-    fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
-    font_config = FontConfiguration()
+    fetcher = LocalFileFetcher([*allowed_roots, *FONT_DIRS])
+    font_config = shipped_fonts_only()
     css = [CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)]
     css += [CSS(string=text, base_url=path.resolve().as_uri(), font_config=font_config, url_fetcher=fetcher)
             for path, text in sources]
     css.append(CSS(string=page_css, font_config=font_config))
     return font_config, css, fetcher
+
+
+def _read_stylesheet(path: Path, allowed_roots: list[Path]) -> str:
+    try:
+        return read_inside(path, allowed_roots, STYLESHEET_BYTES).decode("utf-8")
+    except FileRefused as exc:
+        raise ContentError(Problem(path, f"stylesheet: {exc.reason}")) from None
+    except UnicodeDecodeError:
+        raise ContentError(Problem(path, "stylesheet: not UTF-8 text; save the file as UTF-8")) from None
 
 
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str,
@@ -64,8 +98,8 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
 
     The PDF identifier derives from the input, so the same page gives the same bytes.
     """
-    fetcher = LocalFileFetcher([*allowed_roots, FONT_DIR])
-    sources = tuple((path, path.read_text(encoding="utf-8")) for path in stylesheets)
+    fetcher = LocalFileFetcher([*allowed_roots, *FONT_DIRS])
+    sources = tuple((path, _read_stylesheet(path, allowed_roots)) for path in stylesheets)
     font_config, css, css_fetcher = _stylesheets(sources, page_css, tuple(allowed_roots))
 
     collector = _Collect()
