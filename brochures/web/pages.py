@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
@@ -94,5 +95,6 @@ def relative_images(topic: TopicContext, topic_dir: Path) -> tuple[TopicContext,
     """
     prefix = topic_dir.resolve().as_uri() + "/"
     body = str(topic.body_html)
-    names = sorted(set(re.findall(re.escape(prefix) + r"([^\"')\s]+)", body)))
+    # In src="…" and in a decorative image's style, url(&quot;…&quot;): a URL ends at a quote or &.
+    names = sorted({unquote(url) for url in re.findall(re.escape(prefix) + r"([^\"'()\s&<>]+)", body)})
     return replace(topic, body_html=Markup(body.replace(prefix, ""))), names

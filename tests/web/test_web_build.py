@@ -91,3 +91,20 @@ def test_a_broken_topic_is_left_out_and_a_deleted_one_removed(tmp_path):
     (content / "beta").rmdir()
     assert build(Options(content_dir=content, out_dir=out)).ok
     assert not (out / "en" / "beta" / "index.html").exists() and not (out / "en" / "beta" / "photo.png").exists()
+
+
+def test_images_in_subfolders_with_spaces_and_decorative_ones_are_copied(tmp_path):
+    content = write_tree(tmp_path / "content", {
+        "site.yaml": "languages: [en]\n",
+        "pic/en.md": "---\ntitle: Pictures\n---\n![A chart](images/pixel%20two.png)\n\n"
+                     "![](band.png){: .decorative }\n",
+        "pic/images/pixel two.png": tiny_png(),
+        "pic/band.png": tiny_png(),
+    })
+    out = tmp_path / "out"
+    result = build(Options(content_dir=content, out_dir=out))
+    assert result.ok, [str(p) for p in result.problems]
+    page = (out / "en" / "pic" / "index.html").read_text(encoding="utf-8")
+    assert 'src="images/pixel%20two.png"' in page and "url(&quot;band.png&quot;)" in page and "file:" not in page
+    assert (out / "en" / "pic" / "images" / "pixel two.png").read_bytes() == tiny_png()
+    assert (out / "en" / "pic" / "band.png").is_file()
