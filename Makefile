@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages: HarfBuzz's subsetter (WeasyPrint subsets fonts with it) and poppler-utils
 # (pdftoppm, pdffonts) for the tests and the README picture; zbar-tools (zbarimg) to decode the
-# printed QR code in the tests; chromium and chromium-driver for the browser tests of the web edition
-# and the screenshots, npm to install axe-core (package.json, pinned by package-lock.json).
-DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools chromium chromium-driver npm
+# printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests;
+# chromium and chromium-driver for the browser tests of the web edition and the screenshots, npm to
+# install axe-core (package.json, pinned by package-lock.json).
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf chromium chromium-driver npm
 AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: all build test system-deps readme-picture screenshots clean
@@ -26,6 +27,7 @@ build: $(STAMP) system-deps
 
 system-deps:
 	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null \
+	  && command -v qpdf >/dev/null \
 	  && [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v npm >/dev/null \
 	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
 	  echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \

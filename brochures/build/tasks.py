@@ -30,6 +30,7 @@ from brochures.html.sanitize import tel_href
 from brochures.html.topic import locales_dirs, topic_context, typeset_optional
 from brochures.html.typography import typeset
 from brochures.pdf.imposition import impose_booklet
+from brochures.pdf.print_only import print_only
 from brochures.pdf.render import STYLESHEET_BYTES, render_pdf
 from brochures.pdf.variants import Variant
 from brochures.problems import ContentError, Problem, has_errors
@@ -133,7 +134,7 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
         if half is None:
             return outputs
         data, pages, html = half
-        imposed = impose_booklet(data, variant.sheet)
+        imposed = print_only(impose_booklet(data, variant.sheet), data)  # not tagged: see print_only.py
         outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
                               -(-pages // 4) * 2, None, options))
     return outputs

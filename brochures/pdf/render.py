@@ -15,6 +15,7 @@ from weasyprint.text.fonts import FontConfiguration
 from brochures.html.fonts import FONT_DIRS, font_face_css
 from brochures.files import FileRefused, read_inside
 from brochures.pdf.fetcher import LocalFileFetcher
+from brochures.pdf.structure import finish, recording
 from brochures.problems import ContentError, Problem
 
 FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
@@ -110,7 +111,9 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
             stylesheets=css, font_config=font_config, **WRITE_OPTIONS
         )
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
-        data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
+        with recording() as origins:
+            data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
+        data = finish(data, origins)
     finally:
         logger.removeHandler(collector)
     refused = tuple(dict.fromkeys(css_fetcher.refused + fetcher.refused))  # a stylesheet's, every time

@@ -1,0 +1,404 @@
+"""Repair the structure tree WeasyPrint 70 writes, so that a screen reader reads the brochure right.
+
+WeasyPrint tags each page on its own: an element that crosses a page break becomes one element
+per page (a screen reader announces two tables), a repeated table header is tagged again, the
+running header, footer, folio, draft band and blank-page note are tagged as content that the tree
+does not reach, list items hold paragraphs beside their label, and a link is described by its
+internal target. This module records, while WeasyPrint tags, which HTML element each structure
+element comes from (the PDF alone cannot tell a continued table from a new one), then edits the
+written PDF with pikepdf:
+
+- fragments of one HTML element on consecutive pages become one element; repeated table
+  headers and footers become artifacts;
+- content that no structure element reaches (the page margin boxes) becomes a pagination
+  artifact, and the parent tree is rebuilt from the tree itself, so every mapping is consistent;
+- `LI` holds only `Lbl` and `LBody`; a `Link` inside a `Link` is folded into it; empty elements
+  go; header cells get a `Scope`;
+- one annotation per link (WeasyPrint gives every box inside a link its own), described in words
+  (its text or image's alt text, or for a bare number such as a footnote call, that number and the
+  text it leads to) and printable; a link WeasyPrint wrote no annotation for becomes a `Span`;
+- a hyphen that line breaking added is marked with `/ActualText` as a soft hyphen (U+00AD), so
+  that extracted and spoken text reads "system", never "sys- tem".
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+from weasyprint.formatting_structure import boxes
+from weasyprint.pdf import tags as weasy_tags
+
+# Hyphenation characters that WeasyPrint may append at a line end (CSS hyphenate-character).
+HYPHENS = ("-", "\u2010")
+DESCRIPTION_LIMIT = 120
+
+
+@dataclass
+class Origins:
+    """What WeasyPrint knew while tagging and the PDF does not say."""
+
+    keys: dict[int, tuple[int, str, str]] = field(default_factory=dict)  # object → (element, tag, role)
+    links: dict[int, str] = field(default_factory=dict)  # link annotation object → description
+    silent_links: dict[int, str] = field(default_factory=dict)  # Link element without text → its /Alt
+    runs: list[tuple[int, int, str]] = field(default_factory=list)  # (page, MCID, text) of text boxes
+    source_text: str = ""  # all the HTML's text, to tell a source hyphen from an added one
+    ids: dict[str, object] = field(default_factory=dict)  # HTML id → element, for link targets
+
+
+def _text(box) -> str:
+    if isinstance(box, boxes.TextBox):
+        return box.text
+    if isinstance(box, boxes.ParentBox):
+        return "".join(_text(child) for child in box.children)
+    return ""
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _describe(box, ids: dict[str, object]) -> str:
+    """A link's description: its label, else its text or its images' alt text, else its address;
+    a bare number (a footnote call) is followed by the text it leads to."""
+    element = box.element
+    label = element.get("aria-label") or element.get("title")
+    if label and _words(label):
+        return _words(label)[:DESCRIPTION_LIMIT]
+    text = _words(_text(box)) or _words(" ".join(e.get("alt", "") for e in element.iter())) \
+        or element.get("href", "")
+    if not re.search(r"\w", text) or text.isdigit():
+        href = element.get("href") or ""
+        target = ids.get(href[1:]) if href.startswith("#") else None
+        if target is not None:
+            text = _words(f"{text} {''.join(target.itertext())}")
+    return text[:DESCRIPTION_LIMIT]
+
+
+_ORIGINAL_BUILD = weasy_tags._build_box_tree
+_active = threading.local()  # the Origins being recorded in this thread, if any
+
+
+def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
+    """WeasyPrint's own tag builder (it calls itself through the module), noting what it sees."""
+    origins: Origins | None = getattr(_active, "origins", None)
+    if origins is None:
+        yield from _ORIGINAL_BUILD(box, parent, pdf, page_number, nums, annotations, tags)
+        return
+    real = getattr(box, "_box", box)  # absolutely positioned boxes sit behind a placeholder
+    if not origins.ids and real.element_tag == "html":
+        origins.source_text = _words("".join(real.element.itertext()))
+        origins.ids = {e.get("id"): e for e in real.element.iter() if e.get("id")}
+    if isinstance(real, boxes.ParentBox):
+        for child in real.children:
+            for leaf in child.children if isinstance(child, boxes.LineBox) else [child]:
+                if isinstance(leaf, boxes.TextBox) and leaf in tags:
+                    origins.runs.append((page_number, tags[leaf]["mcid"], leaf.text))
+    for element in _ORIGINAL_BUILD(box, parent, pdf, page_number, nums, annotations, tags):
+        if real.element is not None:
+            origins.keys[element.number] = (id(real.element), real.element_tag, str(element["S"]))
+        if real.link_annotation is not None:
+            origins.links[real.link_annotation.number] = _describe(real, origins.ids)
+            if not _words(_text(real)) and str(element["S"]) == "/Link":
+                origins.silent_links[element.number] = origins.links[real.link_annotation.number]
+        yield element
+
+
+@contextmanager
+def recording() -> Iterator[Origins]:
+    """Record the origins of WeasyPrint's structure elements during `write_pdf` in this block.
+
+    The hook stays installed once set, and records only in a thread inside this block.
+    """
+    weasy_tags._build_box_tree = _recording_build
+    _active.origins = Origins()
+    try:
+        yield _active.origins
+    finally:
+        _active.origins = None
+
+
+def _kids(node) -> list:
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+def _is_element(obj) -> bool:
+    return isinstance(obj, Dictionary) and "/S" in obj  # MCR and OBJR dictionaries have no /S
+
+
+def _identity(kid) -> object:
+    return kid.objgen if isinstance(kid, pikepdf.Object) and kid.is_indirect else repr(kid)
+
+
+class _Tree:
+    """The structure tree being repaired, with what WeasyPrint told us about its elements."""
+
+    def __init__(self, pdf: pikepdf.Pdf, origins: Origins) -> None:
+        self.pdf = pdf
+        self.origins = origins
+        self.pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        self.header_ids: dict[bytes, String] = {}  # ID of a dropped repeated header → the kept one
+        self.dropped_annotations: set[tuple[int, int]] = set()
+
+    def key(self, obj) -> tuple[int, str, str] | None:
+        return self.origins.keys.get(obj.objgen[0]) if _is_element(obj) else None
+
+    def page(self, obj) -> int:
+        return self.pages.get(obj.Pg.objgen, -1) if "/Pg" in obj else -1
+
+    def set_kids(self, node, kids: list) -> None:
+        node.K = Array(kids)
+        for kid in kids:
+            if _is_element(kid):
+                kid.P = node
+
+    # Elements split by a page break ------------------------------------------------------
+    def moved_kids(self, element) -> list:
+        """The kids of `element`, with its bare MCIDs made into references naming their page."""
+        moved = []
+        for kid in _kids(element):
+            if isinstance(kid, int):
+                kid = self.pdf.make_indirect(Dictionary(Type=Name.MCR, Pg=element.Pg, MCID=kid))
+            moved.append(kid)
+        return moved
+
+    def merge(self, kids: list) -> list:
+        """Join consecutive fragments of one HTML element; drop headers repeated on a new page."""
+        out: list = []
+        first_seen: dict[tuple[int, str, str], object] = {}
+        for kid in kids:
+            key = self.key(kid)
+            previous = out[-1] if out else None
+            if key is not None and previous is not None and self.key(previous) == key \
+                    and self.page(kid) != self.page(previous):
+                self.set_kids(previous, self.merge(_kids(previous) + self.moved_kids(kid)))
+                continue
+            if key is not None and key[2] in ("/THead", "/TFoot") and key in first_seen:
+                self.map_header_ids(kid, first_seen[key])
+                continue  # its content becomes an artifact: nothing in the tree reaches it
+            if key is not None:
+                first_seen.setdefault(key, kid)
+            out.append(kid)
+        return out
+
+    def map_header_ids(self, repeated, kept) -> None:
+        ids = [[cell.ID for cell in self.walk(node) if cell.get("/S") == Name.TH and "/ID" in cell]
+               for node in (repeated, kept)]
+        for old, new in zip(*ids):
+            self.header_ids[bytes(old)] = new
+
+    def walk(self, node) -> Iterator:
+        yield node
+        for kid in _kids(node):
+            if _is_element(kid):
+                yield from self.walk(kid)
+
+    # Rules a screen reader relies on ----------------------------------------------------
+    def single_annotations(self, node, in_link: bool = False) -> None:
+        """One annotation per link: WeasyPrint gives every box inside a link its own copy."""
+        if in_link:
+            kept = []
+            for kid in _kids(node):
+                if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR \
+                        and kid.Obj.get("/Subtype") == Name.Link:
+                    self.dropped_annotations.add(kid.Obj.objgen)
+                else:
+                    kept.append(kid)
+            node.K = Array(kept)
+        for kid in _kids(node):
+            if _is_element(kid):
+                self.single_annotations(kid, in_link or node.get("/S") == Name.Link)
+
+    def tidy(self, node) -> bool:
+        """Fix `node`'s subtree in place; False when it is empty and should go."""
+        kids = [kid for kid in _kids(node) if not _is_element(kid) or self.tidy(kid)]
+        role = node.get("/S")
+        if role == Name.Link:
+            kids = self.fold_links(kids)
+            if node.objgen[0] in self.origins.silent_links and "/Alt" not in node:
+                node.Alt = String(self.origins.silent_links[node.objgen[0]])  # an image link: its alt
+            if not any(isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR for kid in kids):
+                node.S = Name.Span  # a link to nowhere: WeasyPrint wrote no annotation for it
+        if role == Name.LI:
+            kids = self.list_item(node, kids)
+        if role == Name.TH:
+            self.scope(node)
+        if role == Name.TD and self.header_ids and "/A" in node and "/Headers" in node.A:
+            node.A.Headers = Array([self.header_ids.get(bytes(h), h) for h in node.A.Headers])
+        if [_identity(kid) for kid in kids] != [_identity(kid) for kid in _kids(node)]:
+            self.set_kids(node, kids)
+        return bool(kids) or "/Alt" in node or "/ActualText" in node
+
+    def fold_links(self, kids: list) -> list:
+        """A `Link` inside a `Link` (a link's ::after text) gives its content to the outer one."""
+        out = []
+        for kid in kids:
+            if _is_element(kid) and kid.get("/S") == Name.Link:
+                out.extend(self.fold_links(self.moved_kids(kid)))
+            else:
+                out.append(kid)
+        return out
+
+    def list_item(self, item, kids: list) -> list:
+        """`LI` holds `Lbl` and `LBody` only: anything else is wrapped in an `LBody`."""
+        out: list = []
+        for kid in kids:
+            if _is_element(kid) and kid.get("/S") in (Name.Lbl, Name.LBody):
+                out.append(kid)
+                continue
+            if not (out and isinstance(out[-1], _Wrapper)):
+                body = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LBody, P=item, K=Array()))
+                if "/Pg" in item:
+                    body.Pg = item.Pg
+                out.append(_Wrapper(body))
+            out[-1].kids.append(kid if _is_element(kid) or not isinstance(kid, int)
+                                else self.pdf.make_indirect(Dictionary(Type=Name.MCR, Pg=item.Pg, MCID=kid)))
+        result = []
+        for kid in out:
+            if isinstance(kid, _Wrapper):
+                self.set_kids(kid.body, kid.kids)
+                result.append(kid.body)
+            else:
+                result.append(kid)
+        return result
+
+    def scope(self, cell) -> None:
+        """Column headers in a header row, row headers at the start of a body row."""
+        row = cell.get("/P")
+        group = row.get("/P") if row is not None else None
+        cells = [kid for kid in _kids(row)] if row is not None else []
+        in_header_row = group is not None and group.get("/S") == Name.THead or \
+            all(_is_element(kid) and kid.get("/S") == Name.TH for kid in cells)
+        if "/A" not in cell:
+            cell.A = Dictionary(O=Name.Table)
+        cell.A.Scope = Name.Column if in_header_row else Name.Row
+
+
+class _Wrapper:
+    """A new `LBody` gathering the kids it will hold."""
+
+    def __init__(self, body) -> None:
+        self.body = body
+        self.kids: list = []
+
+
+def _parent_tree(tree: _Tree, document) -> tuple[dict[int, dict[int, object]], dict[int, object]]:
+    """(page → MCID → element) and (StructParent of an annotation → element), from the tree."""
+    marked: dict[int, dict[int, object]] = {}
+    objects: dict[int, object] = {}
+    for element in tree.walk(document):
+        for kid in _kids(element):
+            if isinstance(kid, int):
+                marked.setdefault(tree.page(element), {})[kid] = element
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
+                page = tree.pages.get(kid.Pg.objgen, -1) if "/Pg" in kid else tree.page(element)
+                marked.setdefault(page, {})[int(kid.MCID)] = element
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR and "/StructParent" in kid.Obj:
+                objects[int(kid.Obj.StructParent)] = element
+    return marked, objects
+
+
+def _hyphenated(origins: Origins) -> dict[tuple[int, int], str]:
+    """(page, MCID) of text boxes ending in a hyphen that line breaking added → their real text."""
+    runs = sorted(origins.runs)
+    found = {}
+    for (page, mcid, text), following in zip(runs, runs[1:] + [(0, 0, "")]):
+        stripped = text.rstrip()
+        if not stripped.endswith(HYPHENS) or stripped != text or not following[2][:1].isalpha():
+            continue
+        head = stripped[:-1].split()[-1:] or [""]
+        tail = following[2].split()[0]
+        if re.search(r"\w$", head[0]) and f"{head[0]}-{tail}" not in origins.source_text \
+                and f"{head[0]}\u2010{tail}" not in origins.source_text:
+            found[(page, mcid)] = stripped[:-1] + "\u00ad"
+    return found
+
+
+# How WeasyPrint (pydyf) writes the start of a marked-content sequence of a structure element.
+_MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+
+
+def _utf16(text: str) -> bytes:
+    return b"<" + ("\ufeff" + text).encode("utf-16-be").hex().encode("ascii") + b">"
+
+
+def _mark_content(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]],
+                  actual_text: dict[tuple[int, int], str]) -> None:
+    """Content no element reaches becomes a pagination artifact; added hyphens get ActualText.
+
+    Only the `BDC` operators change, in place: the rest of each stream stays byte for byte as
+    WeasyPrint wrote it (parsing and rewriting whole streams made them a third larger).
+    """
+    for index, page in enumerate(pdf.pages):
+        reached = marked.get(index, {})
+
+        def edit(match: re.Match) -> bytes:
+            mcid = int(match.group(2))
+            if mcid not in reached:
+                return b"/Artifact <</Type /Pagination>> BDC"
+            if (index, mcid) in actual_text:
+                return b"/%s <</MCID %d /ActualText %s>> BDC" % (
+                    match.group(1), mcid, _utf16(actual_text[(index, mcid)]))
+            return match.group(0)
+
+        resources = page.obj.get("/Resources", Dictionary())
+        forms = [xobject for xobject in (resources.get("/XObject") or Dictionary()).values()
+                 if xobject.get("/Subtype") == Name.Form]
+        contents = page.obj.get("/Contents")
+        streams = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
+        for stream in [*streams, *forms]:
+            data = stream.read_bytes()
+            edited = _MARKED.sub(edit, data)
+            if edited != data:
+                stream.write(zlib.compress(edited), filter=Name.FlateDecode)
+
+
+def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, int]]) -> None:
+    """Drop the duplicate annotations; describe the others in words (WeasyPrint: by their target)."""
+    for page in pdf.pages:
+        if "/Annots" in page.obj:
+            page.obj.Annots = Array([a for a in page.obj.Annots if a.objgen not in dropped])
+        for annotation in page.obj.get("/Annots") or []:
+            if annotation.get("/Subtype") != Name.Link:
+                continue
+            description = origins.links.get(annotation.objgen[0])
+            if description:
+                annotation.Contents = String(description)
+            annotation.F = 4  # printable: what is on screen is what prints
+
+
+def finish(data: bytes, origins: Origins) -> bytes:
+    """The PDF WeasyPrint wrote, with the structure tree repaired (see the module docstring)."""
+    with pikepdf.open(BytesIO(data)) as pdf:
+        root = pdf.Root.StructTreeRoot
+        document = _kids(root)[0]
+        tree = _Tree(pdf, origins)
+        tree.set_kids(document, tree.merge(_kids(document)))
+        tree.single_annotations(document)
+        tree.tidy(document)
+        marked, objects = _parent_tree(tree, document)
+        nums = Array()
+        for index in range(len(pdf.pages)):
+            reached = marked.get(index, {})
+            nums.extend([index, Array([reached.get(mcid) for mcid in range(max(reached, default=-1) + 1)])])
+            pdf.pages[index].obj.StructParents = index
+        for key in sorted(objects):
+            nums.extend([key, objects[key]])
+        root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+        root.ParentTreeNextKey = max([len(pdf.pages) - 1, *objects]) + 1
+        _mark_content(pdf, marked, _hyphenated(origins))
+        _describe_links(pdf, origins, tree.dropped_annotations)
+        out = BytesIO()
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 compress_streams=True)
+    return out.getvalue()
