@@ -19,14 +19,14 @@ from markupsafe import Markup
 
 from brochures import LOCALES_DIR, STYLES_DIR, TEMPLATES_DIR
 from brochures.build.plan import Job, Options
-from brochures.build.record import BuildRecord, Entry, Fingerprint, Hasher, fingerprint
+from brochures.build.record import BuildRecord, Entry, Fingerprint, Hasher, fingerprint, output_path
 from brochures.build.tasks import Output
 from brochures.content.bundles import Bundles, bundle_problems_for
 from brochures.content.catalogue import Catalogue
 from brochures.content.settings import text_for
 from brochures.files import FileRefused, read_inside, write_atomic
 from brochures.html.fonts import FACES, FONT_DIR
-from brochures.html.messages import load_messages
+from brochures.html.messages import Messages, load_messages
 from brochures.html.page import PageRenderer, Phone
 from brochures.html.sanitize import tel_href
 from brochures.html.topic import locales_dirs, topic_context, typeset_optional
@@ -120,8 +120,10 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
                                                      "check that the output folder is writable and has space"))
             return written, problems
         previous = record.entries.get(page.identity)
-        for rel in set(previous.files if previous else ()) - set(files):  # an image no longer used
-            (options.out_dir / rel).unlink(missing_ok=True)
+        for rel in sorted(set(previous.files if previous else ()) - set(files)):  # an image no longer used
+            path = output_path(options.out_dir, rel)
+            if path is not None and path.is_file() and not path.is_symlink():
+                path.unlink()
         record.entries[page.identity] = Entry(page.document, key, page.inputs,
                                               {rel: len(data) for rel, data in sorted(files.items())}, 0)
         record.save(options.out_dir, options.content_dir)
@@ -136,7 +138,7 @@ def _same(path: Path, data: bytes) -> bool:
 
 
 class _NoVariant:
-    """A web page depends on no paper size or print variant."""
+    """Stands for the print variant in `record.fingerprint`: a web page depends on no paper size."""
 
     def __repr__(self) -> str:
         return "web"
@@ -200,7 +202,7 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _messages(catalogue: Catalogue, lang: str):
+def _messages(catalogue: Catalogue, lang: str) -> Messages:
     return load_messages(locales_dirs(catalogue), lang, catalogue.site.typography)
 
 
