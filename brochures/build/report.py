@@ -111,6 +111,7 @@ def write_report(result: BuildResult, out_dir: Path) -> Path:
         "outputs": [{"path": str(o.path.relative_to(out_dir)), "pages": o.pages, "bytes": o.size}
                     for o in result.outputs],
         "pages_written": sum(o.pages for o in result.outputs),
+        "web": [str(o.path.relative_to(out_dir)) for o in result.web],  # files of the web edition written
         "seconds": round(result.seconds, 3),
         "problems": [{"severity": p.severity, "path": str(p.path) if p.path else None, "line": p.line,
                       "message": p.message} for p in result.problems],

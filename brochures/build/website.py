@@ -71,8 +71,11 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
     renderer = PageRenderer([catalogue.content_dir / "templates", TEMPLATES_DIR])
     common = _common_inputs(catalogue, hasher)
     pages: list[PageJob] = [_assets(catalogue, hasher)]
-    pages.append(PageJob("web:index", HOME, common | {"languages": " ".join(catalogue.site.languages)},
-                         lambda: {"index.html": _home(catalogue, renderer)}))
+    listed = tuple(lang for lang in catalogue.site.languages  # whose catalogue exists or is made now
+                   if lang in langs or (options.out_dir / lang / "index.html").is_file())
+    if listed:
+        pages.append(PageJob("web:index", HOME, common | {"languages": " ".join(listed)},
+                             lambda: {"index.html": _home(catalogue, listed, renderer)}))
     for lang in langs:
         entries = _entries(catalogue, bundles, lang, options.out_dir)
         pages.append(PageJob(f"web:{lang}/index", f"web:{lang}",
@@ -206,8 +209,7 @@ def _messages(catalogue: Catalogue, lang: str) -> Messages:
     return load_messages(locales_dirs(catalogue), lang, catalogue.site.typography)
 
 
-def _home(catalogue: Catalogue, renderer: PageRenderer) -> bytes:
-    langs = catalogue.site.languages
+def _home(catalogue: Catalogue, langs: tuple[str, ...], renderer: PageRenderer) -> bytes:
     first = langs[0]
     page = WebPage(lang=first, title=catalogue.site.organisation_for(first) or "", root="",
                    contact=_contact(catalogue, first), brand_css=_brand_css(catalogue),
