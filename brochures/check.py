@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
-from brochures import TEMPLATES_DIR
+from brochures import STYLES_DIR, TEMPLATES_DIR
 from brochures.content.bundles import load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.frontmatter import Translation
 from brochures.content.review import overdue_problems
 from brochures.content.sync import sync_problems
+from brochures.html.fonts import stylesheet_font_problems
 from brochures.html.messages import catalogue_gaps, load_messages
 from brochures.html.topic import locales_dirs, topic_context
 from brochures.problems import ContentError, Problem
@@ -20,7 +22,8 @@ from brochures.readability import Readability, measure
 def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = False) -> list[Problem]:
     """Every problem a build would report before layout: front matter, links, images, HTML,
     bundles, layout-text catalogue gaps, translations missing, stale or orphaned (errors), and
-    reviews overdue on `today` (errors when `strict`)."""
+    reviews overdue on `today` (errors when `strict`), and characters the stylesheets generate
+    that no shipped font has."""
     try:
         catalogue = load_catalogue(content_dir)
     except ContentError as exc:
@@ -38,6 +41,9 @@ def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = Fals
         for translation in topic.translations.values():
             problems.extend(topic_context(catalogue, translation)[1])
     problems.extend(overdue_problems(_translations(catalogue), catalogue.site.review_months, today, strict))
+    clinic = content_dir / "styles"
+    stylesheets = [clinic / p.name if os.path.lexists(clinic / p.name) else p for p in sorted(STYLES_DIR.glob("*.css"))]
+    problems.extend(stylesheet_font_problems(stylesheets, "error" if strict else "warning"))
     return problems
 
 

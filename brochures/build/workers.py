@@ -7,8 +7,9 @@ that dies (SIGKILL, the kernel's out-of-memory killer, a crash in a C library) o
 reported as the failure of the task it held; a fresh worker takes its place and the others go on.
 
 Workers stay for the next build of the same process (`watch`, tests), so that it starts warm.
-Each worker writes its temporary files (WeasyPrint's font folders) into a folder this run owns,
-which is removed at the end, whatever became of the workers.
+Each worker writes its temporary files (WeasyPrint's font folders) into a folder the pool owns,
+removed when the pool closes (at the latest when the process exits), whatever became of the
+workers; one left by a process killed outright is removed by the next pool.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Callable, Generic, Iterator, Sequence, TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 WORK_DIR_PREFIX = "brochures-work-"
-RECURSION_LIMIT = 20_000  # deep but legal documents recurse in the layout engine; the stack is 8 MB+
+RECURSION_LIMIT = 3000  # headroom for the layout engine on legal nesting; low enough to fail a loop fast
 STOP_GRACE_SECONDS = 5.0
 
 
@@ -175,7 +176,7 @@ def shared_pool(work: Callable[[Item], Result]) -> WorkerPool[Item, Result]:
     return _pools[work]
 
 
-@dataclass
+@dataclass(eq=False)  # workers are told apart by identity
 class _Worker:
     process: object  # multiprocessing's forked Process
     conn: Connection

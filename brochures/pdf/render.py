@@ -12,14 +12,13 @@ from pathlib import Path
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from brochures.html.fonts import FONT_DIRS, font_face_css
 from brochures.files import FileRefused, read_inside
+from brochures.html.fonts import FONT_DIRS, STYLESHEET_BYTES, font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
 from brochures.pdf.structure import finish, recording
 from brochures.problems import ContentError, Problem
 
 FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
-STYLESHEET_BYTES = 1024 * 1024  # one stylesheet; the project's is about 10 KB
 
 # Tagged PDF/UA-1 for screen readers (structure tree, /MarkInfo, DisplayDocTitle), and images
 # no sharper than print needs and recompressed, so that a brochure stays small enough to email.

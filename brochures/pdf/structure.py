@@ -9,7 +9,8 @@ element comes from (the PDF alone cannot tell a continued table from a new one),
 written PDF with pikepdf:
 
 - fragments of one HTML element on consecutive pages become one element; repeated table
-  headers and footers become artifacts;
+  headers and footers become artifacts; CSS footnotes become `Note` elements after the paragraph
+  that calls them;
 - content that no structure element reaches (the page margin boxes) becomes a pagination
   artifact, and the parent tree is rebuilt from the tree itself, so every mapping is consistent;
 - `LI` holds only `Lbl` and `LBody`; a `Link` inside a `Link` is folded into it; empty elements
@@ -49,6 +50,7 @@ class Origins:
     links: dict[int, str] = field(default_factory=dict)  # link annotation object → description
     silent_links: dict[int, str] = field(default_factory=dict)  # Link element without text → its /Alt
     runs: list[tuple[int, int, str]] = field(default_factory=list)  # (page, MCID, text) of text boxes
+    footnote_areas: set[int] = field(default_factory=set)  # objects of the CSS footnote areas
     source_text: str = ""  # all the HTML's text, to tell a source hyphen from an added one
     ids: dict[str, object] = field(default_factory=dict)  # HTML id → element, for link targets
 
@@ -102,7 +104,9 @@ def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
                 if isinstance(leaf, boxes.TextBox) and leaf in tags:
                     origins.runs.append((page_number, tags[leaf]["mcid"], leaf.text))
     for element in _ORIGINAL_BUILD(box, parent, pdf, page_number, nums, annotations, tags):
-        if real.element is not None:
+        if isinstance(real, boxes.FootnoteAreaBox):
+            origins.footnote_areas.add(element.number)
+        elif real.element is not None:
             origins.keys[element.number] = (id(real.element), real.element_tag, str(element["S"]))
         if real.link_annotation is not None:
             origins.links[real.link_annotation.number] = _describe(real, origins.ids)
@@ -190,6 +194,37 @@ class _Tree:
                 first_seen.setdefault(key, kid)
             out.append(kid)
         return out
+
+    def place_footnotes(self, document) -> None:
+        """CSS footnotes (`float: footnote`) become `Note` elements read after the paragraph that
+        calls them; WeasyPrint puts each page's footnote area between the pages' elements, which
+        would also keep a table or list continued across that page break in two."""
+        calls = {}
+        for element in self.walk(document):
+            key = self.key(element)
+            if key is not None and key[1].endswith("::footnote-call"):
+                calls[key[0]] = element
+        kept, unplaced = [], []
+        for area in _kids(document):
+            if area.objgen[0] not in self.origins.footnote_areas:
+                kept.append(area)
+                continue
+            for note in (kid for kid in _kids(area) if _is_element(kid)):
+                note.S = Name.Note
+                note.ID = String(f"note-{note.objgen[0]}")
+                key = self.key(note)
+                block = calls.get(key[0]) if key is not None else None
+                while block is not None and block.get("/S") in (Name.Span, Name.NonStruct, Name.Link):
+                    block = block.get("/P")
+                if block is None or "/P" not in block:
+                    unplaced.append(note)
+                elif block.get("/S") in (Name.P, Name.H1, Name.H2, Name.H3, Name.H4, Name.H5, Name.H6):
+                    siblings = _kids(block.P)
+                    at = next(i for i, kid in enumerate(siblings) if kid.objgen == block.objgen)
+                    self.set_kids(block.P, siblings[:at + 1] + [note] + siblings[at + 1:])
+                else:
+                    self.set_kids(block, _kids(block) + [note])
+        self.set_kids(document, kept + unplaced)
 
     def map_header_ids(self, repeated, kept) -> None:
         ids = [[cell.ID for cell in self.walk(node) if cell.get("/S") == Name.TH and "/ID" in cell]
@@ -383,6 +418,7 @@ def finish(data: bytes, origins: Origins) -> bytes:
         root = pdf.Root.StructTreeRoot
         document = _kids(root)[0]
         tree = _Tree(pdf, origins)
+        tree.place_footnotes(document)
         tree.set_kids(document, tree.merge(_kids(document)))
         tree.single_annotations(document)
         tree.tidy(document)

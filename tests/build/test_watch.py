@@ -20,10 +20,10 @@ TIMEOUT = 15  # seconds for any one expected line; the whole test takes about 4
 class Watcher:
     """The watch command in a subprocess, its output lines read as they come."""
 
-    def __init__(self, content: Path, out: Path) -> None:
+    def __init__(self, content: Path, out: Path, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "build.py"), "watch", "--content", str(content), "--out", str(out)],
-            cwd=content.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=content.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -114,7 +114,9 @@ def test_watch_rebuilds_on_save_survives_a_broken_file_and_stops_on_ctrl_c(tmp_p
 def test_watch_stops_cleanly_on_sigterm(tmp_path):
     """A service manager stops the watcher with SIGTERM: the same clean exit as Ctrl-C."""
     content = write_tree(tmp_path / "content", {"site.yaml": "languages: [en]\n", "topic/en.md": topic("First")})
-    watcher = Watcher(content, tmp_path / "dist")
+    system_temp = tmp_path / "tmp"
+    system_temp.mkdir()
+    watcher = Watcher(content, tmp_path / "dist", env={**os.environ, "TMPDIR": str(system_temp)})
     try:
         watcher.wait_for("built 1 brochure(s), 0 error(s)")
     finally:
@@ -122,3 +124,4 @@ def test_watch_stops_cleanly_on_sigterm(tmp_path):
     assert code == 0
     assert any(line.endswith("stopped") for line in rest), rest
     assert list((tmp_path / "dist").rglob("*.tmp")) == []
+    assert list(system_temp.iterdir()) == [], "no font or work folder left in the temporary folder"

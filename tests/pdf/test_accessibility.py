@@ -344,6 +344,28 @@ def test_a_hyphenated_line_end_reads_as_a_soft_hyphen(tmp_path):
     assert "Info-cancer" in " ".join(words.split())
 
 
+def test_css_footnotes_are_notes_after_their_paragraph_and_split_nothing(tmp_path):
+    """`float: footnote` (the footnote area sits between two pages' elements) keeps one article."""
+    words = "".join(f"<p>Paragraph {n} with several words to fill a line or two.</p>" for n in range(14))
+    items = "".join(f"<li>Item {n}</li>" for n in range(8))
+    html = (f'<html lang="en"><head><title>Notes</title><style>.fn {{ float: footnote }}</style></head>'
+            f'<body><article><p>A call<span class="fn">The note itself.</span> in a sentence.</p>{words}'
+            f'<ul>{items}</ul></article></body></html>')
+    rendered = render_pdf(html, tmp_path, [], "@page { size: 300pt 400pt; margin: 30pt }", [tmp_path])
+    path = tmp_path / "notes.pdf"
+    path.write_bytes(rendered.data)
+    assert rendered.pages >= 2
+    with pikepdf.open(path) as pdf:
+        root = tree(pdf)
+        document = root.kids[0]
+        assert [kid.role for kid in document.kids] == ["Art"]
+        article = document.kids[0]
+        assert [kid.role for kid in article.kids][:2] == ["P", "Note"]
+        assert "/ID" in article.kids[1].obj
+        assert [e.role for e in elements(root)].count("L") == 1
+    assert page_validation.validate_pdf(path, profile="ua1").is_compliant
+
+
 # Booklets: print-only ------------------------------------------------------------------------
 
 def test_booklets_are_print_only_with_their_title_and_language(made):
