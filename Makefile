@@ -7,9 +7,11 @@ STAMP := $(VENV)/.installed
 # Debian packages: HarfBuzz's subsetter (WeasyPrint subsets fonts with it) and poppler-utils
 # (pdftoppm, pdffonts) for the tests and the README picture; zbar-tools (zbarimg) to decode the
 # printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests;
-# chromium and chromium-driver for the browser tests of the web edition and the screenshots, npm to
-# install axe-core (package.json, pinned by package-lock.json).
-DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf chromium chromium-driver npm
+# libgs-common for the CMYK printer profile (default_cmyk.icc) that print-shop PDF/X files carry as
+# their output intent; chromium and chromium-driver for the browser tests of the web edition and the
+# screenshots. axe-core comes from the npm registry with the npm of the machine's Node.js (Debian's npm
+# package would conflict with it).
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common chromium chromium-driver
 AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: all build test system-deps readme-picture screenshots clean
@@ -28,7 +30,8 @@ build: $(STAMP) system-deps
 system-deps:
 	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null \
 	  && command -v qpdf >/dev/null \
-	  && [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v npm >/dev/null \
+	  && test -f /usr/share/color/icc/ghostscript/default_cmyk.icc \
+	  && [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
 	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
 	  echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -17,7 +17,8 @@ from brochures.build.pipeline import Options, build  # noqa: E402
 
 TOPIC = "immunotherapy"
 # (picture name, language, text that identifies the page to show)
-PAGES = [("page1", "en", None), ("page1", "fr", None), ("contact", "en", "For any questions")]
+PAGES = [("page1", "en", None), ("page1", "fr", None), ("urgent", "en", "Call your care team right away if"),
+         ("contact", "en", "For any questions")]
 
 
 def page_with(pdf: Path, text: str | None) -> int:

@@ -100,7 +100,8 @@ def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("branded")
     result = build_catalogue(Options(content_dir=BRANDED, out_dir=out, write_html=True))
-    assert [str(p) for p in result.problems] == []
+    # palm.png (420 px wide) prints at 96 ppi: the only warning, the low-resolution one
+    assert [str(p) for p in result.problems if "palm.png" not in str(p) or "ppi" not in str(p)] == []
     return out
 
 

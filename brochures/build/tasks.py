@@ -37,8 +37,9 @@ from brochures.html.topic import locales_dirs, topic_context, typeset_optional
 from brochures.html.typography import typeset
 from brochures.pdf.imposition import impose_booklet
 from brochures.pdf.print_only import print_only
-from brochures.pdf.render import render_pdf
-from brochures.pdf.variants import Variant
+from brochures.pdf.printshop import add_slug_and_marks
+from brochures.pdf.render import MIN_PPI, render_pdf
+from brochures.pdf.variants import CMYK_PROFILE, Variant
 from brochures.problems import ContentError, Problem, has_errors
 
 BASE_STYLESHEET = "brochure.css"
@@ -116,7 +117,7 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
     job_problems: list[Problem] = []
     topics = []
     for translation in job.translations:
-        topic, found = topic_context(catalogue, translation, options.strict)
+        topic, found = topic_context(catalogue, translation, options.strict, messages.gettext)
         topics.append(topic)
         job_problems.extend(found)
     problems.extend(job_problems)
@@ -135,11 +136,19 @@ def render_job(catalogue: Catalogue, job: Job, variant: Variant, options: Option
                                 f"mailing limit of {format_size(limit)} (site.yaml 'mail_limit'); use smaller "
                                 "images", severity="warning"))
     if options.layout == "booklet":
-        half = render_document(catalogue, job, tuple(topics), replace(variant, booklet_pages=True), renderer,
-                               messages, problems, options.strict)
+        half_variant = replace(variant, booklet_pages=True)
+        half = render_document(catalogue, job, tuple(topics), half_variant, renderer, messages, problems,
+                               options.strict)
         if half is None:
             return outputs
         data, pages, html = half
+        padding = -pages % 4
+        if padding:  # ruled notes pages before the back cover, rather than blank sheets
+            half = render_document(catalogue, job, tuple(topics), half_variant, renderer, messages, [],
+                                   options.strict, notes_pages=padding)
+            if half is None:
+                return outputs
+            data, pages, html = half
         imposed = print_only(impose_booklet(data, variant.sheet), data)  # not tagged: see print_only.py
         outputs.append(_write(out_base.with_name(out_base.name + f"{variant.suffix}.booklet.pdf"), imposed,
                               -(-pages // 4) * 2, None, options))
@@ -165,9 +174,12 @@ def print_html_path(pdf: Path) -> Path:
 
 def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, ...], variant: Variant,
                     renderer: PageRenderer, messages: Messages, problems: list[Problem],
-                    strict: bool = False) -> tuple[bytes, int, str] | None:
+                    strict: bool = False, notes_pages: int = 0) -> tuple[bytes, int, str] | None:
     """Page → PDF bytes, page count and the HTML; None when the layout text has errors, or
-    (when `strict`) a character of the page or its stylesheets is in no shipped font."""
+    (when `strict`) a character of the page or its stylesheets is in no shipped font.
+
+    `notes_pages` ruled pages go before the back page (a booklet's padding to a multiple of 4).
+    """
     site = catalogue.site
     context = PageContext(
         lang=job.lang,
@@ -178,7 +190,8 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         phone=Phone(site.phone, tel_href(site.phone)) if site.phone else None,
         website=site.website,
         paper=variant.paper,
-        body_classes=variant.body_classes,
+        body_classes=variant.body_classes + " hyphenate-long-words" * (site.hyphenation == "long-words"
+                                                                        and not variant.large_print),
         brand_css=brand_css(site.branding),
         has_logo=site.branding.logo is not None,
         address=text_for(site.address, job.lang),
@@ -186,11 +199,16 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
         hours=text_for(site.hours, job.lang),
         online_url=site.online_url_for(job.lang, topics[0].topic_id) if len(topics) == 1 else None,
         draft=any(topic.draft for topic in topics),
+        notes_pages=notes_pages,
     )
     html = renderer.render(job.template, context, messages)
     message_problems = messages.problems()
     problems.extend(message_problems)
     if message_problems:
+        return None
+    if variant.print_marks and not CMYK_PROFILE.is_file():
+        problems.append(Problem(None, f"print-shop files need the CMYK printer profile {CMYK_PROFILE}: install "
+                                      "the Debian package libgs-common (`make` does)"))
         return None
     stylesheets = stylesheet_paths(catalogue.content_dir, [BASE_STYLESHEET, *variant.stylesheets()])
     font_problems = _font_problems(job, topics, html, stylesheets, strict)
@@ -199,7 +217,13 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
     if has_errors(font_problems):
         return None
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
-                          [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR])
+                          [catalogue.content_dir, TEMPLATES_DIR, STYLES_DIR, *variant.readable_roots()],
+                          variant.pdf_variant)
+    for image, ppi in rendered.low_resolution:
+        problems.append(Problem(Path(image), f"image '{Path(image).name}' prints at {ppi} ppi at its placed size "
+                                             f"in {job.lang}/{job.name}.pdf, below {MIN_PPI} ppi, and will look "
+                                             "soft: use a larger image or show it smaller", severity="warning"))
+    data = add_slug_and_marks(rendered.data) if variant.print_marks else rendered.data
     for url in rendered.refused_urls:
         problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
                                               "may be used", severity="warning"))
@@ -213,7 +237,7 @@ def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, 
             problems.append(Problem(job.src_path, f"layout: {message}", severity="warning"))
     if has_errors(problems):
         return None
-    return rendered.data, rendered.pages, html
+    return data, rendered.pages, html
 
 
 def _font_problems(job: Job, topics: tuple[TopicContext, ...], html: str, stylesheets: list[Path],

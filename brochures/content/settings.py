@@ -28,7 +28,10 @@ DEFAULT_CONVENTION = "fr-CA"
 DEFAULT_LANGUAGES = ("en", "fr")
 SITE_KEYS = ("organisation", "phone", "website", "paper", "languages",
              "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "web_address",
-             "readability", "typography", "source_language", "no_hyphenation", "review_months", "limits")
+             "readability", "typography", "source_language", "no_hyphenation", "review_months", "limits",
+             "hyphenation")
+# Clear Print: no word is ever split ("none"); "long-words" lets words of 12 letters or more break.
+HYPHENATION = ("none", "long-words")
 ONLINE_URL_FIELDS = ("{lang}", "{topic}")
 READABILITY_TARGETS = {"grade": 8.0, "kandel_moles": 60.0}  # English grade at most; French score at least
 Localized = tuple[tuple[str, str], ...]  # (lang, text); lang "" is for every language
@@ -59,6 +62,7 @@ class Site:
     no_hyphenation: tuple[str, ...] = ()  # names of medicines and other terms printed whole
     review_months: int = REVIEW_MONTHS  # an approved text is due for review this long after 'reviewed'
     limits: Limits = DEFAULT_LIMITS  # on the work one document may cause (limits.py)
+    hyphenation: str = "none"  # or "long-words"; names of medicines are never hyphenated
 
     def organisation_for(self, lang: str) -> str | None:
         return text_for(self.organisation, lang)
@@ -106,6 +110,7 @@ def load_site(content_dir: Path) -> Site:
         typography=_typography(mapping, what),
         source_language=_source_language(mapping, what),
         no_hyphenation=_no_hyphenation(mapping, what),
+        hyphenation=_hyphenation(mapping, what),
         review_months=_review_months(mapping, what),
         limits=limits,
     )
@@ -231,6 +236,14 @@ def _typography(mapping: Mapping, what: str) -> str:
     if value not in CONVENTIONS:
         mapping.error("typography", f"{what}: 'typography' must be one of {', '.join(CONVENTIONS)}, got '{value}'")
         return DEFAULT_CONVENTION
+    return value
+
+
+def _hyphenation(mapping: Mapping, what: str) -> str:
+    value = mapping.text("hyphenation", what) or "none"
+    if value not in HYPHENATION:
+        mapping.error("hyphenation", f"{what}: 'hyphenation' must be one of {', '.join(HYPHENATION)}, got '{value}'")
+        return "none"
     return value
 
 

@@ -29,6 +29,7 @@ from markupsafe import Markup
 from brochures.content.branding import Branding
 from brochures.content.frontmatter import Source
 from brochures.html.messages import Messages
+from brochures.html.pagination import balanced
 from brochures.html.qrcode import qr_svg
 from brochures.files import FileRefused, read_inside
 from brochures.problems import ContentError, Problem
@@ -88,6 +89,7 @@ class PageContext:
     hours: str | None = None
     online_url: str | None = None
     draft: bool = True  # any topic of the document is a draft
+    notes_pages: int = 0  # ruled pages before the back page (booklet padding)
 
 
 def css_string(text: str) -> str:
@@ -113,6 +115,15 @@ def css_counters(message: str) -> Markup:
             tokens.append(f"counter({part[1:-1]})")
         elif part:
             tokens.append(css_string(part))
+    return Markup(" ".join(tokens) or '""')
+
+
+def css_target(message: str) -> Markup:
+    """A CSS `content` value from a message with a {page} placeholder: the page number of the
+    link's target (`target-counter`), for "see page 4" in a bundle."""
+    parts = re.split(r"(\{page\})", str(message))
+    tokens = ["target-counter(attr(href), page)" if part == "{page}" else css_string(part)
+              for part in parts if part]
     return Markup(" ".join(tokens) or '""')
 
 
@@ -176,6 +187,8 @@ class PageRenderer:
                 lstrip_blocks=True,
             )
             env.filters["css_counters"] = css_counters
+            env.filters["css_target"] = css_target
+            env.filters["balanced"] = balanced
             env.filters["qr_svg"] = qr_svg
             env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)  # type: ignore[attr-defined]
             env.globals["format_date"] = messages.date

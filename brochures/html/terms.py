@@ -20,6 +20,9 @@ from typing import Iterable
 from brochures.html.typography import PROTECTED_RE
 
 TERM_CLASS = "term"
+# Ordinary hyphenated words ("follow-up", "peut-être") are kept on one line
+# too: Clear Print guidance says never to split a word, even at its own hyphen.
+COMPOUND_CLASS = "compound"
 # Stems of international nonproprietary names (WHO) common in cancer care.
 MEDICINE_STEMS = (
     "mab", "nib", "ciclib", "parib", "zomib", "degib", "platin", "taxel", "rubicin", "mustine",
@@ -27,7 +30,7 @@ MEDICINE_STEMS = (
 )
 WORD_RE = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)*(?![\w])")
 SKIPPED_TAGS = frozenset({"code", "pre", "kbd", "samp"})
-SKIPPED_CLASSES = frozenset({TERM_CLASS, "tel", "url"})
+SKIPPED_CLASSES = frozenset({TERM_CLASS, COMPOUND_CLASS, "tel", "url"})
 
 
 STEM_RE = re.compile(r"^.{3,}(?:%s)$" % "|".join(MEDICINE_STEMS))  # a stem after at least 3 letters
@@ -69,13 +72,13 @@ def _wrap(parent: ET.Element, child: ET.Element | None, attr: str, listed: froze
     text = getattr(owner, attr) or ""
     urls = [m.span() for m in PROTECTED_RE.finditer(text)]
     terms = [m for m in WORD_RE.finditer(text)
-             if is_term(m.group(), listed) and not any(s <= m.start() < e for s, e in urls)]
+             if (is_term(m.group(), listed) or "-" in m.group()) and not any(s <= m.start() < e for s, e in urls)]
     if not terms:
         return
     setattr(owner, attr, text[:terms[0].start()])
     position = 0 if child is None else list(parent).index(child) + 1
     for offset, match in enumerate(terms):
-        span = ET.Element("span", {"class": TERM_CLASS})
+        span = ET.Element("span", {"class": TERM_CLASS if is_term(match.group(), listed) else COMPOUND_CLASS})
         span.text = match.group()
         following = terms[offset + 1].start() if offset + 1 < len(terms) else len(text)
         span.tail = text[match.end():following]

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Callable
 
 from brochures import LOCALES_DIR
 from brochures.content.catalogue import Catalogue
 from brochures.content.frontmatter import Source, Translation
 from brochures.content.review import next_review
+from brochures.html.callouts import mark_urgent_callouts
 from brochures.html.fonts import font_problem, missing_characters
 from brochures.html.markdown_html import markdown_to_html
 from brochures.html.page import RelatedTopic, TopicContext
+from brochures.html.pagination import mark_pagination
+from brochures.html.sanitize import tel_href
 from brochures.html.sanitize import sanitize
 from brochures.html.terms import mark_terms
 from brochures.html.typography import typeset, typeset_tree
@@ -19,17 +23,25 @@ from brochures.problems import Problem
 
 
 def topic_context(catalogue: Catalogue, translation: Translation,
-                  strict: bool = False) -> tuple[TopicContext, list[Problem]]:
+                  strict: bool = False, gettext: Callable[[str], str] | None = None
+                  ) -> tuple[TopicContext, list[Problem]]:
     """Markdown to safe HTML, plus everything printed around it; problems found on the way.
 
-    A character no shipped font has is a warning, an error when `strict`.
+    A character no shipped font has is a warning, an error when `strict`. `gettext` translates
+    the layout text added to the body (the call line of urgent callouts); without it (`check`),
+    that line is left out.
     """
     src, lang, site = translation.src_path, translation.lang, catalogue.site
+    phone = (site.phone, tel_href(site.phone)) if site.phone else None
+    urgent = 0
 
     def printed(text: str) -> str:
         return typeset(text, lang, site.typography)
 
     def finish(root: ET.Element) -> None:
+        nonlocal urgent
+        mark_pagination(root)
+        urgent = mark_urgent_callouts(root, phone, gettext)
         typeset_tree(root, lang, site.typography)
         mark_terms(root, site.no_hyphenation)
 
@@ -43,6 +55,9 @@ def topic_context(catalogue: Catalogue, translation: Translation,
     clean = sanitize(html, src, translation.body, translation.body_line,
                      id_prefix=f"{translation.topic_id}--", finish=finish, limits=site.limits)
     problems = deep + list(clean.problems)
+    if urgent and phone is None:
+        problems.append(Problem(src, "urgent callouts print without a phone number: site.yaml has no 'phone'",
+                                severity="warning"))
     topic = TopicContext(
         topic_id=translation.topic_id,
         title=printed(translation.title),

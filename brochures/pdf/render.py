@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from urllib.parse import unquote, urlsplit
+
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from brochures.files import FileRefused, read_inside
@@ -31,12 +34,20 @@ WRITE_OPTIONS = {
 }
 
 
+# An image printed below this many pixels per inch looks soft; CSS pixels are 1/96 inch.
+MIN_PPI = 200
+CSS_PX_PER_INCH = 96
+# PDF/X files must carry dates; a fixed one keeps them byte-reproducible.
+FIXED_DATE = "2000-01-01T00:00:00+00:00"
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     data: bytes
     pages: int
     refused_urls: tuple[str, ...]
     warnings: tuple[str, ...]  # what WeasyPrint itself complained about
+    low_resolution: tuple[tuple[str, int], ...] = ()  # (image file path, ppi) below MIN_PPI
 
 
 class _Collect(logging.Handler):
@@ -69,7 +80,7 @@ def shipped_fonts_only() -> FontConfiguration:
 
 @lru_cache(maxsize=8)
 def _stylesheets(sources: tuple[tuple[Path, str], ...], page_css: str,
-                 allowed_roots: tuple[Path, ...]) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher]:
+                 allowed_roots: tuple[Path, ...]) -> tuple[FontConfiguration, list[CSS], LocalFileFetcher, dict]:
     """Parse the stylesheets and load the fonts once per process, not once per brochure.
 
     Keyed by the stylesheets' text, so that an edited stylesheet (in `watch`) is read again.
@@ -79,8 +90,9 @@ def _stylesheets(sources: tuple[tuple[Path, str], ...], page_css: str,
     css = [CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)]
     css += [CSS(string=text, base_url=path.resolve().as_uri(), font_config=font_config, url_fetcher=fetcher)
             for path, text in sources]
-    css.append(CSS(string=page_css, font_config=font_config))
-    return font_config, css, fetcher
+    color_profiles: dict = {}  # filled by an @color-profile rule (the print-shop output intent)
+    css.append(CSS(string=page_css, font_config=font_config, url_fetcher=fetcher, color_profiles=color_profiles))
+    return font_config, css, fetcher, color_profiles
 
 
 def _read_stylesheet(path: Path, allowed_roots: list[Path]) -> str:
@@ -93,27 +105,48 @@ def _read_stylesheet(path: Path, allowed_roots: list[Path]) -> str:
 
 
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str,
-               allowed_roots: list[Path]) -> RenderedPdf:
+               allowed_roots: list[Path], pdf_variant: str = "pdf/ua-1") -> RenderedPdf:
     """Render `html` whose relative URLs resolve in `base_dir`; `page_css` comes last (paper size).
 
-    The PDF identifier derives from the input, so the same page gives the same bytes.
+    The PDF identifier derives from the input, so the same page gives the same bytes; PDF/X
+    needs creation and modification dates, which are fixed for the same reason.
     """
+    options = {**WRITE_OPTIONS, "pdf_variant": pdf_variant}
     fetcher = LocalFileFetcher([*allowed_roots, *FONT_DIRS])
     sources = tuple((path, _read_stylesheet(path, allowed_roots)) for path in stylesheets)
-    font_config, css, css_fetcher = _stylesheets(sources, page_css, tuple(allowed_roots))
+    font_config, css, css_fetcher, color_profiles = _stylesheets(sources, page_css, tuple(allowed_roots))
 
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         document = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher).render(
-            stylesheets=css, font_config=font_config, **WRITE_OPTIONS
+            stylesheets=css, font_config=font_config, color_profiles=color_profiles, **options
         )
+        if pdf_variant.startswith("pdf/x"):
+            document.metadata.created = document.metadata.modified = FIXED_DATE
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
         with recording() as origins:
-            data = document.write_pdf(pdf_identifier=identifier, **WRITE_OPTIONS)
+            data = document.write_pdf(pdf_identifier=identifier, **options)
         data = finish(data, origins)
+        low = tuple(low_resolution_images(document))
     finally:
         logger.removeHandler(collector)
     refused = tuple(dict.fromkeys(css_fetcher.refused + fetcher.refused))  # a stylesheet's, every time
-    return RenderedPdf(data, len(document.pages), refused, tuple(collector.messages))
+    return RenderedPdf(data, len(document.pages), refused, tuple(collector.messages), low)
+
+
+def low_resolution_images(document: Document) -> list[tuple[str, int]]:
+    """(file path, pixels per inch) of each image that prints below MIN_PPI at its placed size."""
+    found: dict[str, int] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            image = getattr(box, "replacement", None)
+            pixels = getattr(image, "width", None)
+            if not isinstance(pixels, int) or not getattr(box, "width", 0) or image.__class__.__name__ != "RasterImage":
+                continue
+            ppi = round(pixels / (box.width / CSS_PX_PER_INCH))
+            if ppi < MIN_PPI:
+                name = unquote(urlsplit(box.element.get("src", "")).path)
+                found[name] = min(ppi, found.get(name, ppi))
+    return sorted(found.items())

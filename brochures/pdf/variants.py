@@ -6,6 +6,7 @@ Each option adds CSS and a file-name suffix; options combine (`x.large-print.boo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 # Half of a Letter sheet, and A5 (half of A4), for folded booklets.
 PAGE_SIZES = {
@@ -15,6 +16,11 @@ PAGE_SIZES = {
     ("a4", True): "148mm 210mm",
 }
 BLEED = "3mm"
+# The output intent of print-shop files: a CMYK printer profile from a Debian package
+# (libgs-common, installed by `make`), never downloaded. PDF/X-4 is what shops accept today:
+# it keeps transparency and RGB colours, converted by the shop's RIP with this profile.
+CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+PRINT_SHOP_VARIANT = "pdf/x-4"
 # Landscape sheets a booklet is imposed on, in points.
 SHEETS = {"letter": (792.0, 612.0), "a4": (841.89, 595.28)}
 
@@ -51,6 +57,17 @@ class Variant:
     def page_css(self) -> str:
         size = PAGE_SIZES[(self.paper, self.booklet_pages)]
         css = f"@page {{ size: {size}; }}"
-        if self.print_marks:
-            css += f" @page {{ bleed: {BLEED}; marks: crop; }}"
+        if self.print_marks:  # the crop marks are drawn outside the bleed by pdf/printshop.py
+            css += f" @page {{ bleed: {BLEED}; }}"
+            css += (f' @color-profile device-cmyk {{ src: url("{CMYK_PROFILE.as_uri()}"); '
+                    "components: c, m, y, k; }")
         return css
+
+    @property
+    def pdf_variant(self) -> str:
+        """PDF/UA-1 for every file a reader may open; PDF/X-4 for a print shop's (still tagged)."""
+        return PRINT_SHOP_VARIANT if self.print_marks else "pdf/ua-1"
+
+    def readable_roots(self) -> list[Path]:
+        """Folders outside the project this variant's page CSS reads from."""
+        return [CMYK_PROFILE.parent] if self.print_marks else []

@@ -18,7 +18,7 @@ def test_spanish_fixture_builds_without_code_changes(build):
     assert run.code == 0 and run.err == "", run.err
     path = run.out_dir / "es" / "sample-topic.pdf"
     text = " ".join(pdf_text(path).split())
-    for expected in ("Página 1 de 1", "Si tiene preguntas", "Última revisión: 14 de marzo de 2026",
+    for expected in ("Página 1 de 2", "Si tiene preguntas", "Última revisión: 14 de marzo de 2026",
                      "Información para pacientes y familiares".upper(), "Clínica de prueba"):
         assert expected in text, expected
     for english in ("Page 1 of", "For any questions", "Last reviewed", "Call your care team"):

@@ -112,7 +112,7 @@ def typeset_build(catalogue, build):
 def test_built_french_page_follows_oqlf_by_default(typeset_build):
     fr, en, result = typeset_build()
     assert "is in none of the shipped fonts" not in result.err
-    assert f"<h1>Le «{NBSP}bon{NBSP}» traitement</h1>" in fr
+    assert f'<h1>Le <span class="nowrap">«{NBSP}bon{NBSP}» traitement</span></h1>' in fr  # kept together
     assert "Qu’est-ce que c’est? Une courte réponse." in fr
     assert "Pourquoi?</h2>" in fr
     assert f"Votre médecin dira «{NBSP}très bien{NBSP}»{NBSP}: c’est bon!" in fr
@@ -123,7 +123,7 @@ def test_built_french_page_follows_oqlf_by_default(typeset_build):
     assert '514-555-0123</a>!' in fr
     assert f"Appelez votre équipe soignante{NBSP}:" in fr, "layout text is typeset too"
     assert "<title>Le «\u00a0bon\u00a0» traitement</title>" in fr
-    assert "<h1>The “right” treatment</h1>" in en
+    assert '<h1>The <span class="nowrap">“right” treatment</span></h1>' in en  # last two words kept together
     assert "Your doctor will say “very well”. It’s fine." in en
     text = " ".join(pdf_text(result.out_dir / "fr" / "topic.pdf").split())
     assert "Votre médecin dira « très bien » : c’est bon!" in text

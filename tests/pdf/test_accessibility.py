@@ -94,7 +94,10 @@ def a4_booklet_in_process(out: Path, halves: Path) -> None:
 
 
 def tagged(made: dict[str, Path]) -> dict[str, Path]:
-    return {name: path for name, path in made.items() if not name.endswith(".booklet.pdf")}
+    """Every file a reader may open; not booklets, nor print-shop files (PDF/X-4, print-only: tagged,
+    but claiming PDF/X instead of PDF/UA; tests/pdf/test_print_rules.py checks their links)."""
+    return {name: path for name, path in made.items()
+            if not name.endswith((".booklet.pdf", ".print-marks.pdf"))}
 
 
 def booklets(made: dict[str, Path]) -> dict[str, Path]:

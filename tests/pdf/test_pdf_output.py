@@ -50,7 +50,7 @@ def test_sample_catalogue_builds_every_topic_in_both_languages(sample):
     ]
     assert [str(p) for p in result.problems] == [], "the sample catalogue must build without warnings"
     for output in result.outputs:
-        assert 2 <= output.pages <= (24 if "bundles" in output.path.parts else 8), output
+        assert 2 <= output.pages <= (24 if "bundles" in output.path.parts else 10), output
         assert len(PdfReader(output.path).pages) == output.pages
 
 

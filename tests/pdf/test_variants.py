@@ -31,9 +31,17 @@ def test_large_print_text_is_at_least_16pt_and_never_hyphenated(build, tmp_path)
     assert min(sizes) >= 16, min(sizes)
     source = " ".join((SAMPLE_CONTENT / "immunotherapy" / "en.md").read_text(encoding="utf-8").split())
     assert soft_hyphen_breaks(pdf_text(path), source) == []
-    build(SAMPLE_CONTENT, "immunotherapy", "--lang", "en", out=tmp_path / "regular")
+    # Clear Print: the regular copy does not hyphenate either, unless site.yaml allows long words;
+    # then it does, so the check can fail, but never inside the name of a medicine.
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    site = (SAMPLE_CONTENT / "site.yaml").read_text(encoding="utf-8")
+    (content / "site.yaml").write_text(site + "hyphenation: long-words\n", encoding="utf-8")
+    build(content, "immunotherapy", "--lang", "en", "--paper", "a4", out=tmp_path / "regular")
     regular = pdf_text(tmp_path / "regular" / "en" / "immunotherapy.pdf")
-    assert soft_hyphen_breaks(regular, source), "the regular copy does hyphenate, so the check can fail"
+    breaks = soft_hyphen_breaks(regular, source)
+    assert breaks, "long words do hyphenate, so the check can fail"
+    assert all(len(re.sub(r"\W", "", b)) >= 12 and "mab" not in b for b in breaks), breaks
 
 
 def soft_hyphen_breaks(text: str, source: str) -> list[str]:
@@ -54,7 +62,8 @@ def test_print_marks_set_trim_and_bleed_boxes_and_the_band_bleeds(build):
     assert round(trim[2] - trim[0]) == 612 and round(trim[3] - trim[1]) == 792, "trimmed to Letter"
     for inner, outer, sign in zip(trim, bleed, (-1, -1, 1, 1)):
         assert (outer - inner) * sign == pytest.approx(3 * MM, abs=0.2)
-    assert media == bleed, "WeasyPrint draws the crop marks inside the bleed"
+    for inner, outer, sign in zip(bleed, media, (-1, -1, 1, 1)):
+        assert (outer - inner) * sign == pytest.approx(10 * MM, abs=0.2), "a slug for the crop marks"
     if shutil.which("pdftoppm"):
         # Inside the bleed, above the trimmed top edge, mid-width: the title band's colour.
         x = (trim[0] + trim[2]) / 2 - media[0]
@@ -85,7 +94,7 @@ def test_booklet_sheets_are_landscape_pairs_of_half_pages(build, paper, sheet, h
     assert booklet.metadata.title == flat.metadata.title == "Visite des fonctions"
     assert booklet.trailer["/Root"]["/Lang"] == "fr"
     first_sheet = runs(booklet.pages[0])
-    assert any("Visite des fonctions" == r.text and r.x >= half[0] for r in first_sheet), "cover on the right"
+    assert any(r.text.startswith("Visite") and r.x >= half[0] for r in first_sheet), "cover on the right"
     assert any("Pour toute question" == r.text and r.x < half[0] for r in first_sheet), "back cover on the left"
 
 
