@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from brochures.build.plan import Job, Options, plan, variant_for
+from brochures.build.plan import Job, Options, Plan, plan, variant_for
 from brochures.build.record import (
     RECORD_NAME,
     BuildRecord,
@@ -26,7 +26,9 @@ from brochures.build.record import (
     job_id,
     output_path,
 )
+from brochures.build.tasks import print_html_path
 from brochures.build.work import JobResult, Output, Task
+from brochures.build.website import build_web, web_documents
 from brochures.build.workers import Budget, Failure, shared_pool
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
@@ -51,6 +53,7 @@ class BuildResult:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # file paths under <out>
     failed: dict[str, str] = field(default_factory=dict)  # job id → first reason
+    web: list[Output] = field(default_factory=list)  # files of the web edition written
     seconds: float = 0.0
 
     @property
@@ -70,6 +73,8 @@ class Target:
     options: Options
     edition: Edition | None = None
     record: BuildRecord = field(default_factory=BuildRecord)
+    planned: Plan | None = None  # its documents, once planned (the web edition lists them)
+    failed_sources: set[Path] = field(default_factory=set)
 
     @property
     def prefix(self) -> str:
@@ -131,6 +136,16 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
         target, identity, _, _ = todo[index]
         result.rendered.append(target.prefix + identity)
         result.outputs.extend(finished[index])
+    for target in targets:
+        if target.options.web and target.planned is not None:
+            planned = target.planned
+            failed_docs = {f"{job.lang}/{job.name}" for job in planned.jobs
+                           if any(t.src_path in target.failed_sources for t in job.translations)}
+            web, web_problems = build_web(target.catalogue, target.bundles, planned.jobs,
+                                          failed_docs | set(planned.unbuildable), target.options, target.record,
+                                          force, notify)
+            result.web += web
+            result.problems.extend(web_problems)
     result.problems = list(dict.fromkeys(result.problems))  # editions find the same problems again
     result.seconds = time.monotonic() - started
     return result
@@ -229,6 +244,7 @@ def _plan_target(target: Target, force: bool, hasher: Hasher, result: BuildResul
         return []
 
     failed_sources = {p.path for p in result.problems if p.severity == "error"}
+    target.planned, target.failed_sources = planned, failed_sources
     edition_key = target.edition.settings_key if target.edition else None
     todo = []
     for job in planned.jobs:
@@ -365,6 +381,7 @@ def _remove_deleted(catalogue: Catalogue, bundles: Bundles, record: BuildRecord,
     """
     everything = plan(catalogue, bundles, Options(content_dir=options.content_dir, out_dir=options.out_dir), [])
     existing = {f"{job.lang}/{job.name}" for job in everything.jobs} | set(everything.unbuildable)  # broken: kept
+    existing |= web_documents(catalogue)
     removed = []
     for identity in sorted(record.entries):
         if record.entries[identity].document in existing:
@@ -374,7 +391,7 @@ def _remove_deleted(catalogue: Catalogue, bundles: Bundles, record: BuildRecord,
             if path is None:
                 continue
             if _remove_file(path):
-                _remove_file(path.with_suffix(".html"))
+                _remove_file(print_html_path(path))
                 removed.append(rel)
     return removed
 
