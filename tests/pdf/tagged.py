@@ -122,12 +122,10 @@ def mcid_owners(pdf: pikepdf.Pdf) -> dict[tuple[int, int], object]:
     """(page, MCID) → the structure element the parent tree names for it."""
     nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
     owners = {}
-    pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
     for i, page in enumerate(pdf.pages):
         key = int(page.obj.StructParents)
         array = next(nums[j + 1] for j in range(0, len(nums), 2) if int(nums[j]) == key)
         for mcid, owner in enumerate(array):
-            if owner is not None and isinstance(owner, Dictionary):
+            if isinstance(owner, Dictionary):
                 owners[(i, mcid)] = owner
-    assert len(pages) == len(pdf.pages)
     return owners

@@ -165,7 +165,7 @@ class _Count(HTMLParser):
 
 
 def html_count(pdf_path: Path, *tags: str) -> int:
-    html = pdf_path.with_suffix(".html")
+    html = pdf_path.with_suffix(".print.html")
     counter = _Count()
     counter.feed(html.read_text(encoding="utf-8"))
     return sum(counter.tags.get(tag, 0) for tag in tags)
@@ -318,7 +318,7 @@ def test_no_hyphen_at_a_line_end_that_the_source_lacks(made):
     for name, path in tagged(made).items():
         if name.startswith(("branded/", "halves/")):
             continue
-        source = " ".join(path.with_suffix(".html").read_text(encoding="utf-8").split())
+        source = " ".join(path.with_suffix(".print.html").read_text(encoding="utf-8").split())
         assert added_hyphens(path, source) == [], name
 
 
