@@ -8,10 +8,13 @@ STAMP := $(VENV)/.installed
 # (pdftoppm, pdffonts) for the tests and the README picture; zbar-tools (zbarimg) to decode the
 # printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests;
 # libgs-common for the CMYK printer profile (default_cmyk.icc) that print-shop PDF/X files carry as
-# their output intent.
-DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common
+# their output intent; chromium and chromium-driver for the browser tests of the web edition and the
+# screenshots. axe-core comes from the npm registry with the npm of the machine's Node.js (Debian's npm
+# package would conflict with it).
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common chromium chromium-driver
+AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: all build test system-deps readme-picture clean
+.PHONY: all build test system-deps readme-picture screenshots clean
 
 all: build
 
@@ -28,16 +31,25 @@ system-deps:
 	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null \
 	  && command -v qpdf >/dev/null \
 	  && test -f /usr/share/color/icc/ghostscript/default_cmyk.icc \
+	  && [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
 	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
 	  echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); }
 
-test: $(STAMP) system-deps
+# axe-core for the accessibility tests, from the npm registry at install time (never at test time).
+$(AXE): package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+test: $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest
 
 readme-picture: $(STAMP) system-deps
 	$(BIN)/python scripts/readme_picture.py
 
+screenshots: $(STAMP) system-deps
+	$(BIN)/python scripts/web_screenshots.py
+
 clean:
-	rm -rf dist $(VENV)
+	rm -rf dist $(VENV) node_modules

@@ -30,7 +30,8 @@ Build patient-information brochures (PDF) from Markdown topics.
 
 Commands: build (the default, may be omitted); check (validate the content and the
 translations without rendering; `build.py check --help`); mark-translated (record that a
-translation is current after review); watch (rebuild on every save; `build.py watch --help`).
+translation is current after review); watch (rebuild on every save; `build.py watch --help`);
+serve (watch, plus a local preview with an editorial dashboard; `build.py serve --help`).
 
 Every topic folder <content>/<topic-id>/ holds one Markdown file per language (en.md,
 fr.md). Each is built into <out>/<lang>/<topic-id>.pdf, and each bundle of
@@ -97,7 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write <name>.large-print.pdf instead: 17 pt text, no hyphenation or justification")
     p.add_argument("--print-marks", action="store_true",
                    help="write <name>.print-marks.pdf instead: 3 mm bleed and crop marks for a print shop")
-    p.add_argument("--html", action="store_true", help="also write the intermediate HTML beside each PDF")
+    p.add_argument("--html", action="store_true",
+                   help="also write the print HTML beside each PDF, as <name>.print.html, for inspection")
+    p.add_argument("--no-web", action="store_true",
+                   help="do not write the web edition (index.html, <lang>/index.html, <lang>/<topic>/index.html)")
     p.add_argument("--force", action="store_true", help="render everything, even what is up to date")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="render in N worker processes (default: the number of cores)")
@@ -200,6 +204,7 @@ def build_options(cli: argparse.ArgumentParser, args: argparse.Namespace) -> Opt
         langs=tuple(args.lang),
         paper=args.paper,
         write_html=args.html,
+        web=not args.no_web,
         strict=args.strict,
     )
 
@@ -223,12 +228,43 @@ def run_watch(argv: list[str]) -> int:
     return watch(build_options(cli, args), quiet=args.quiet)
 
 
+SERVE_DESCRIPTION = """\
+Build, then serve the output folder for a local preview and rebuild after each save, like watch.
+Open the address it prints: the editorial dashboard (status, reviews, translations, reading
+level, PDFs and the problems of the last build), each brochure's pages beside its web page, and
+the web edition at /index.html. Open pages reload by themselves after each rebuild. Listens on
+127.0.0.1 only, unless --bind names another address. Ctrl-C stops it.
+"""
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    p = build_parser()
+    p.prog = f"{Path(sys.argv[0]).name} serve"
+    p.description = SERVE_DESCRIPTION
+    p.epilog = None
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0: any free port)")
+    p.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
+                   help="address to listen on (default 127.0.0.1, this computer only); another one makes "
+                        "the preview and its dashboard visible to other computers")
+    return p
+
+
+def run_serve(argv: list[str]) -> int:
+    cli = serve_parser()
+    args = cli.parse_args(argv)
+    from brochures.serve import serve  # here: only the preview needs the server and pypdfium2
+
+    signal.signal(signal.SIGTERM, _interrupted)
+    return serve(build_options(cli, args), host=args.bind, port=args.port, quiet=args.quiet)
+
+
 def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "check": run_check,
-                                                   "mark-translated": run_mark_translated, "watch": run_watch}
+                                                   "mark-translated": run_mark_translated, "watch": run_watch,
+                                                   "serve": run_serve}
 
 if __name__ == "__main__":
     sys.exit(main())

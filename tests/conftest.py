@@ -133,3 +133,6 @@ def render_page(path: Path, page: int, out: Path, dpi: int = 60, gray: bool = Fa
     subprocess.run(["pdftoppm", "-png", "-r", str(dpi), *(["-gray"] if gray else []), "-f", str(page),
                     "-l", str(page), "-singlefile", str(path), str(stem)], check=True)
     return stem.with_suffix(".png")
+
+
+from tests.browser import browser  # noqa: E402,F401 - the session's Chromium, for tests/web/ and serve

@@ -26,7 +26,8 @@ from brochures.build.record import (
     job_id,
     output_path,
 )
-from brochures.build.tasks import JobResult, Output, Task, prepare, run_task
+from brochures.build.tasks import JobResult, Output, Task, prepare, print_html_path, run_task
+from brochures.build.website import build_web, web_documents
 from brochures.build.workers import Budget, Failure, shared_pool
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
@@ -46,6 +47,7 @@ class BuildResult:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # file paths under <out>
     failed: dict[str, str] = field(default_factory=dict)  # job id → first reason
+    web: list[Output] = field(default_factory=list)  # files of the web edition written
     seconds: float = 0.0
 
     @property
@@ -134,6 +136,12 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
     for index in sorted(finished):  # plan order, however the workers finished
         result.rendered.append(todo[index][0])
         result.outputs.extend(finished[index])
+    if options.web:
+        failed_docs = {f"{job.lang}/{job.name}" for job in planned.jobs
+                       if any(t.src_path in failed_sources for t in job.translations)}
+        result.web, web_problems = build_web(catalogue, bundles, planned.jobs, failed_docs | set(planned.unbuildable),
+                                             options, record, force, notify)
+        result.problems.extend(web_problems)
     result.seconds = time.monotonic() - started
     return result
 
@@ -228,6 +236,7 @@ def _remove_deleted(catalogue: Catalogue, bundles: Bundles, record: BuildRecord,
     """
     everything = plan(catalogue, bundles, Options(content_dir=options.content_dir, out_dir=options.out_dir), [])
     existing = {f"{job.lang}/{job.name}" for job in everything.jobs} | set(everything.unbuildable)  # broken: kept
+    existing |= web_documents(catalogue)
     removed = []
     for identity in sorted(record.entries):
         if record.entries[identity].document in existing:
@@ -237,7 +246,7 @@ def _remove_deleted(catalogue: Catalogue, bundles: Bundles, record: BuildRecord,
             if path is None:
                 continue
             if _remove_file(path):
-                _remove_file(path.with_suffix(".html"))
+                _remove_file(print_html_path(path))
                 removed.append(rel)
     return removed
 

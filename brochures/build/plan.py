@@ -30,7 +30,8 @@ class Options:
     layout: str = "normal"
     large_print: bool = False
     print_marks: bool = False
-    write_html: bool = False
+    write_html: bool = False  # the print HTML beside each PDF, as <name>.print.html
+    web: bool = True  # the web edition (web/, build/website.py)
     strict: bool = False  # stale or orphaned translations and overdue reviews are errors, not warnings
     today: datetime.date = field(default_factory=build_date)  # for the review age only, not the output
 

@@ -174,7 +174,9 @@ def fingerprint(job: Job, catalogue: Catalogue, variant: Variant, options: Optio
     if catalogue.site.branding.logo is not None:
         files[catalogue.site.branding.logo] = hasher.file(catalogue.site.branding.logo, content)
     for folder in (TEMPLATES_DIR, STYLES_DIR, content / "templates", content / "styles"):
-        files.update(hasher.tree(folder))
+        # web/ holds the web edition's templates and styles, which build/website.py fingerprints
+        files.update({path: digest for path, digest in hasher.tree(folder).items()
+                      if path.relative_to(folder).parts[0] != "web"})
     for folder in (content / "locales", LOCALES_DIR):
         if (folder / f"{job.lang}.po").is_file():
             files[folder / f"{job.lang}.po"] = hasher.file(folder / f"{job.lang}.po")

@@ -83,6 +83,8 @@ def print_summary(result: BuildResult, quiet: bool) -> None:
     line = (f"{'done' if result.ok else 'failed'}: {len(result.rendered)} rendered, {len(result.unchanged)} "
             f"unchanged, {len(result.removed)} removed, {len(result.failed)} failed; {pages} pages "
             f"({format_size(size) if size else '0 KB'}) written in {result.seconds:.1f} s")
+    if result.web:
+        print(f"web edition: {len(result.web)} file(s) written")
     for rel in result.removed:
         print(f"removed {rel} (its topic, bundle or language no longer exists)")
     print(line, file=sys.stdout if result.ok else sys.stderr)
@@ -109,6 +111,7 @@ def write_report(result: BuildResult, out_dir: Path) -> Path:
         "outputs": [{"path": str(o.path.relative_to(out_dir)), "pages": o.pages, "bytes": o.size}
                     for o in result.outputs],
         "pages_written": sum(o.pages for o in result.outputs),
+        "web": [str(o.path.relative_to(out_dir)) for o in result.web],  # files of the web edition written
         "seconds": round(result.seconds, 3),
         "problems": [{"severity": p.severity, "path": str(p.path) if p.path else None, "line": p.line,
                       "message": p.message} for p in result.problems],

@@ -160,11 +160,16 @@ def _write(path: Path, data: bytes, pages: int, html: str | None, options: Optio
     try:
         write_atomic(path, data)
         if options.write_html and html is not None:
-            write_atomic(path.with_suffix(".html"), html.encode("utf-8"))
+            write_atomic(print_html_path(path), html.encode("utf-8"))
     except OSError as exc:
         raise ContentError(Problem(path, f"cannot write the file: {exc.strerror or exc}; "
                                          "check that the output folder is writable and has space")) from None
     return Output(path, pages, len(data))
+
+
+def print_html_path(pdf: Path) -> Path:
+    """Where `--html` keeps a PDF's print HTML: never a name the web edition uses."""
+    return pdf.with_suffix(".print.html")
 
 
 def render_document(catalogue: Catalogue, job: Job, topics: tuple[TopicContext, ...], variant: Variant,

@@ -15,6 +15,7 @@ import time
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from watchdog.events import (
     EVENT_TYPE_CLOSED,
@@ -28,7 +29,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from brochures import LOCALES_DIR, STYLES_DIR, TEMPLATES_DIR
-from brochures.build.pipeline import build
+from brochures.build.pipeline import BuildResult, build
 from brochures.build.plan import Options
 from brochures.build.report import print_problems
 from brochures.content.review import build_date
@@ -79,8 +80,8 @@ class Saves(FileSystemEventHandler):
             self.changed.set()
 
 
-def watch(options: Options, quiet: bool = False) -> int:
-    """Build, then rebuild after each burst of saves until Ctrl-C (exit 0)."""
+def watch(options: Options, quiet: bool = False, on_build: Callable[[BuildResult], None] | None = None) -> int:
+    """Build, then rebuild after each burst of saves until Ctrl-C (exit 0); `on_build` sees each result."""
     if not options.content_dir.is_dir():
         print_problems([Problem(options.content_dir, "content folder not found; pass --content DIR")])
         return 1
@@ -94,7 +95,7 @@ def watch(options: Options, quiet: bool = False) -> int:
     try:
         say(f"watching {', '.join(_display(f) for f in inputs.folders)}; Ctrl-C to stop")
         seen = inputs.fingerprint()
-        rebuild(options, None, quiet)
+        _after(rebuild(options, None, quiet), on_build)
         while True:
             saves.changed.wait()
             while saves.changed.is_set():  # wait for the burst to end
@@ -104,7 +105,7 @@ def watch(options: Options, quiet: bool = False) -> int:
             changed = sorted(path for path in seen.keys() | now.keys() if seen.get(path) != now.get(path))
             seen = now
             if changed:
-                rebuild(options, changed, quiet)
+                _after(rebuild(options, changed, quiet), on_build)
     except KeyboardInterrupt:
         say("stopped")
         return 0
@@ -113,7 +114,15 @@ def watch(options: Options, quiet: bool = False) -> int:
         observer.join()
 
 
-def rebuild(options: Options, changed: list[Path] | None, quiet: bool) -> None:
+def _after(result: BuildResult | None, on_build: Callable[[BuildResult], None] | None) -> None:
+    if result is not None and on_build is not None:
+        try:
+            on_build(result)
+        except Exception:  # a bug in what follows the build: show it, keep watching
+            traceback.print_exc()
+
+
+def rebuild(options: Options, changed: list[Path] | None, quiet: bool) -> BuildResult | None:
     """One build, as the build command would run it now; its problems, then one result line."""
     what, why = ("built", "") if changed is None else ("rebuilt", f" ({_names(changed)} changed)")
     try:
@@ -121,11 +130,12 @@ def rebuild(options: Options, changed: list[Path] | None, quiet: bool) -> None:
     except Exception:  # a bug: show it, and keep watching so the session is not lost
         traceback.print_exc()
         say(f"{_clock()} the build crashed (a bug, see above){why}; still watching")
-        return
+        return None
     print_problems(result.problems)
     errors = len({str(p) for p in result.problems if p.severity == "error"})
     if not quiet or errors:
         say(f"{_clock()} {what} {len(result.outputs)} brochure(s), {errors} error(s){why}")
+    return result
 
 
 def say(line: str) -> None:

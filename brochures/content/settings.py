@@ -27,8 +27,9 @@ CONVENTIONS = ("fr-CA", "fr-FR")
 DEFAULT_CONVENTION = "fr-CA"
 DEFAULT_LANGUAGES = ("en", "fr")
 SITE_KEYS = ("organisation", "phone", "website", "paper", "languages",
-             "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "readability",
-             "typography", "source_language", "no_hyphenation", "review_months", "limits", "hyphenation")
+             "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "web_address",
+             "readability", "typography", "source_language", "no_hyphenation", "review_months", "limits",
+             "hyphenation")
 # Clear Print: no word is ever split ("none"); "long-words" lets words of 12 letters or more break.
 HYPHENATION = ("none", "long-words")
 ONLINE_URL_FIELDS = ("{lang}", "{topic}")
@@ -54,6 +55,7 @@ class Site:
     email: str | None = None
     hours: Localized = ()
     online_url: str | None = None  # pattern with {lang} and {topic}
+    web_address: str | None = None  # where the output folder is published, ending in /
     readability: tuple[tuple[str, float], ...] = tuple(READABILITY_TARGETS.items())
     typography: str = DEFAULT_CONVENTION  # French convention: fr-CA (OQLF) or fr-FR
     source_language: str = "en"  # the language topics are written in first, unless a topic says otherwise
@@ -66,9 +68,10 @@ class Site:
         return text_for(self.organisation, lang)
 
     def online_url_for(self, lang: str, topic_id: str) -> str | None:
-        """The pattern filled by plain replacement: `str.format` would obey fields in it."""
+        """`online_url` filled by plain replacement (`str.format` would obey fields in it), else
+        the topic's page in the web edition published at `web_address`."""
         if self.online_url is None:
-            return None
+            return f"{self.web_address}{lang}/{topic_id}/" if self.web_address else None
         return self.online_url.replace("{lang}", lang).replace("{topic}", topic_id)
 
 
@@ -102,6 +105,7 @@ def load_site(content_dir: Path) -> Site:
         email=read_email(mapping, what),
         hours=_localized(mapping, "hours", what, languages),
         online_url=_online_url(mapping, what),
+        web_address=_web_address(mapping, what),
         readability=_readability(mapping, what),
         typography=_typography(mapping, what),
         source_language=_source_language(mapping, what),
@@ -196,6 +200,18 @@ def _online_url(mapping: Mapping, what: str) -> str | None:
     else:
         return url
     return None
+
+
+def _web_address(mapping: Mapping, what: str) -> str | None:
+    """The published folder's address; a trailing / is added so pages are found under it."""
+    url = mapping.text("web_address", what)
+    if url is None:
+        return None
+    if not url.lower().startswith("https://") or not is_web_url(url) or any(c in url for c in "?#{}"):
+        mapping.error("web_address", f"{what}: 'web_address' must be an https:// address without ? # or braces, "
+                                     f"such as https://example.org/brochures/")
+        return None
+    return url if url.endswith("/") else url + "/"
 
 
 def _readability(mapping: Mapping, what: str) -> tuple[tuple[str, float], ...]:

@@ -85,7 +85,7 @@ def test_outputs_of_deleted_topics_are_removed_and_reported(content, tmp_path):
         (content / "a" / f"{lang}.md").unlink()
     (content / "a").rmdir()
     result = build(Options(content_dir=content, out_dir=out))
-    assert sorted(result.removed) == ["en/a.pdf", "fr/a.pdf"]
+    assert sorted(result.removed) == ["en/a.pdf", "en/a/index.html", "fr/a.pdf", "fr/a/index.html"]  # web pages too
     assert not (out / "en" / "a.pdf").exists() and (out / "en" / "b.pdf").exists()
     record = json.loads((out / RECORD_NAME).read_text(encoding="utf-8"))
     assert not any(entry["document"].endswith("/a") for entry in record["entries"].values())

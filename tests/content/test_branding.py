@@ -31,7 +31,7 @@ def test_organisation_is_printed_exactly_as_written(branded, lang, organisation)
     assert organisation in text
     assert f"{organisation} · 450-555-0142 Page 1" in text, "footer: organisation and phone on every page"
     assert PdfReader(pdf).metadata.author == organisation
-    html = (branded / lang / "hand-care.html").read_text(encoding="utf-8")
+    html = (branded / lang / "hand-care.print.html").read_text(encoding="utf-8")
     assert organisation.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in html
     assert organisation not in html, "never raw markup"
 

@@ -215,7 +215,7 @@ def test_hostile_content_is_refused_and_nothing_is_fetched(catalogue, build, lis
     assert "Intro text that prints." in text and "The end of the hostile text." in text
     for leak in LEAKS:
         assert leak not in text
-    html = pdf.with_suffix(".html").read_text(encoding="utf-8")
+    html = pdf.with_suffix(".print.html").read_text(encoding="utf-8")
     for leak in (*LEAKS, "127.0.0.1", "javascript:", "onclick", "file:///etc"):
         assert leak not in html
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -24,9 +25,14 @@ def test_qr_code_decodes_to_the_online_url(branded, tmp_path, lang, gray):
     assert url in pdf_text(pdf), "the address is also printed as text"
 
 
-def test_no_qr_code_without_online_url(tmp_path):
+def test_no_qr_code_without_online_url_or_web_address(tmp_path):
     from brochures.build.pipeline import Options, build
 
-    result = build(Options(content_dir=SAMPLE_CONTENT, out_dir=tmp_path, topics=("chemotherapy",), langs=("en",)))
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    site = (content / "site.yaml").read_text(encoding="utf-8")
+    (content / "site.yaml").write_text(re.sub(r"(?m)^web_address:.*$", "", site), encoding="utf-8")
+    out = tmp_path / "out"
+    result = build(Options(content_dir=content, out_dir=out, topics=("chemotherapy",), langs=("en",)))
     assert result.ok
-    assert "Read this brochure online" not in pdf_text(tmp_path / "en" / "chemotherapy.pdf")
+    assert "Read this brochure online" not in pdf_text(out / "en" / "chemotherapy.pdf")

@@ -41,7 +41,7 @@ def test_terms_are_wrapped_in_the_html(catalogue, build):
                         with_minimal=False)
     run = build(content, "--html")
     assert run.code == 0, run.err
-    html = (run.out_dir / "fr" / "meds.html").read_text(encoding="utf-8")
+    html = (run.out_dir / "fr" / "meds.print.html").read_text(encoding="utf-8")
     body = html[html.index('<div class="body">'):]
     terms = re.findall(r'<span class="term">([^<]*)</span>', body)
     assert terms == ["PD-1", "pembrolizumab", "tamoxifène", "PD-L1", "CTLA-4"]

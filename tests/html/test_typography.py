@@ -102,8 +102,8 @@ def typeset_build(catalogue, build):
         files = {"topic/fr.md": TOPIC_FR, "topic/en.md": TOPIC_EN, "site.yaml": "phone: 514-555-0199\n" + site}
         result = build(catalogue(files, with_minimal=False), "--html")
         assert result.code == 0, result.err
-        fr = (result.out_dir / "fr" / "topic.html").read_text(encoding="utf-8")
-        en = (result.out_dir / "en" / "topic.html").read_text(encoding="utf-8")
+        fr = (result.out_dir / "fr" / "topic.print.html").read_text(encoding="utf-8")
+        en = (result.out_dir / "en" / "topic.print.html").read_text(encoding="utf-8")
         return fr, en, result
 
     return run

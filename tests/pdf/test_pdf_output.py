@@ -160,7 +160,7 @@ def test_features_english_back_matter_and_markdown(features):
     assert "tel:+18005550199" in links and "tel:+18003630063" in links
     assert "tel:+15145550000" not in links, "numbers inside code stay text"
     assert "https://example.org/one" in links
-    html = (features / "en" / "feature-tour.html").read_text(encoding="utf-8")
+    html = (features / "en" / "feature-tour.print.html").read_text(encoding="utf-8")
     assert 'class="lead"' in html and "<dl>" in html and "<table>" in html
     assert "Test Clinic &amp; Sons &lt;Oncology&gt;" in html
 

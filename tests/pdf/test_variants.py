@@ -101,7 +101,7 @@ def test_booklet_sheets_are_landscape_pairs_of_half_pages(build, paper, sheet, h
 def test_options_combine_into_one_file_name(build):
     run = build(FIXTURES / "features", "second-topic", "--lang", "en", "--large-print", "--layout", "booklet")
     assert run.code == 0, run.err
-    names = sorted(p.name for p in (run.out_dir / "en").iterdir())
+    names = sorted(p.name for p in (run.out_dir / "en").glob("*.pdf"))
     assert names == ["second-topic.large-print.booklet.pdf", "second-topic.large-print.pdf"]
 
 

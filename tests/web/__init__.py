@@ -1,0 +1,1 @@
+"""Tests of brochures.web: the web edition, in a real headless Chromium."""
