@@ -238,7 +238,6 @@ def test_every_marked_text_is_reached_from_the_root_or_is_an_artifact(made):
 
 
 def test_running_elements_are_artifacts(made):
-    blank = {"en": "Notes", "fr": "Notes"}  # a bundle's blank left page is a ruled notes page
     draft = {"en": "DRAFT, not for distribution", "fr": "ÉBAUCHE, ne pas distribuer"}
     for name, path in tagged(made).items():
         lang = "fr" if "/fr/" in name else "en"
