@@ -220,8 +220,10 @@ class _Tree:
                     unplaced.append(note)
                 elif block.get("/S") in (Name.P, Name.H1, Name.H2, Name.H3, Name.H4, Name.H5, Name.H6):
                     siblings = _kids(block.P)
-                    at = next(i for i, kid in enumerate(siblings) if kid.objgen == block.objgen)
-                    self.set_kids(block.P, siblings[:at + 1] + [note] + siblings[at + 1:])
+                    at = next(i for i, kid in enumerate(siblings) if kid.objgen == block.objgen) + 1
+                    while at < len(siblings) and _is_element(siblings[at]) and siblings[at].S == Name.Note:
+                        at += 1  # after the notes of earlier calls in the same paragraph
+                    self.set_kids(block.P, siblings[:at] + [note] + siblings[at:])
                 else:
                     self.set_kids(block, _kids(block) + [note])
         self.set_kids(document, kept + unplaced)
