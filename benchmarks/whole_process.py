@@ -66,8 +66,9 @@ def catalogue(folder: Path, copies: int) -> Path:
 
 
 def alone_setup(work: Path, content: Path, html_out: Path) -> Path:
-    pages = [{"html": str(p), "base": (content / p.stem).resolve().as_uri() + "/"}
-             for p in sorted(html_out.rglob("*.html"))]
+    # The print HTML `--html` writes beside each PDF (`<topic>.print.html`), not the web edition's pages.
+    pages = [{"html": str(p), "base": (content / p.name.removesuffix(".print.html")).resolve().as_uri() + "/"}
+             for p in sorted(html_out.rglob("*.print.html"))]
     setup = {
         "fonts": font_face_css(),
         "stylesheets": [[str(STYLES_DIR / "brochure.css"), (STYLES_DIR / "brochure.css").as_uri()]],
@@ -101,17 +102,18 @@ def main() -> None:
     py = sys.executable
     work = Path(tempfile.mkdtemp(prefix="brochures-bench-"))
     content = catalogue(work, 4)  # 12 topics × 2 languages = 24 brochures
-    subprocess.run([py, "build.py", "--content", str(content), "--out", str(work / "html"), "--html", "-q"],
+    subprocess.run([py, "build.py", "--content", str(content), "--out", str(work / "html"), "--html", "--no-web", "-q"],
                    cwd=ROOT, check=True)
-    subprocess.run([py, "build.py", "--content", str(content), "--out", str(work / "current"), "-q"],
+    subprocess.run([py, "build.py", "--content", str(content), "--out", str(work / "current"), "--no-web", "-q"],
                    cwd=ROOT, check=True)
     setup = alone_setup(work, content, work / "html")
     (work / "peer-in").mkdir()
     shutil.copy(content / "immunotherapy" / "en.md", work / "peer-in" / "immunotherapy.md")
-    build = [py, "build.py", "--content", str(content), "-q", "-j", "1"]
+    # PDFs only: WeasyPrint alone and the peer make no web edition either.
+    build = [py, "build.py", "--content", str(content), "-q", "-j", "1", "--no-web"]
     commands = {
         "single: this project": build + ["immunotherapy", "--lang", "en", "--out", str(work / "one"), "--force"],
-        "single: WeasyPrint alone": [py, str(work / "alone.py"), str(setup), "en/immunotherapy.html"],
+        "single: WeasyPrint alone": [py, str(work / "alone.py"), str(setup), "en/immunotherapy.print.html"],
         "24: this project": build + ["--out", str(work / "all"), "--force"],
         "24: WeasyPrint alone": [py, str(work / "alone.py"), str(setup), "all"],
         "no-op rebuild of 24": build + ["--out", str(work / "current")],
