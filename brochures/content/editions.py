@@ -16,7 +16,7 @@ from pathlib import Path
 from brochures.content.catalogue import Catalogue
 from brochures.content.schema import TOPIC_ID_RE, Mapping, as_list, parse_mapping, read_text
 from brochures.content.settings import EDITION_SETTINGS, SETTINGS_BYTES, Site, override_site
-from brochures.problems import ContentError, Problem, did_you_mean
+from brochures.problems import ContentError, did_you_mean
 
 EDITIONS_FILE = "editions.yaml"
 EDITION_KEYS = (*EDITION_SETTINGS, "topics", "languages")

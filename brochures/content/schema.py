@@ -10,7 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -210,23 +210,8 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path, first_line: int,
     return Problem(path, f"{what}: invalid YAML: {reason}; check quotes, colons and indentation", line)
 
 
-def _long_scalar(node: yaml.Node | None, max_value: int) -> yaml.ScalarNode | None:
-    """The first scalar (a key or a value) longer than `max_value` characters."""
-    pending: list[yaml.Node | None] = [node]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, yaml.ScalarNode):
-            if len(current.value) > max_value:
-                return current
-        elif isinstance(current, yaml.SequenceNode):
-            pending.extend(reversed(current.value))
-        elif isinstance(current, yaml.MappingNode):
-            pending.extend(reversed([child for pair in current.value for child in pair]))
-    return None
-
-
-def _unbuildable_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
-    """The first scalar PyYAML fails to build, to name its line (aliases may make loops)."""
+def _scalars(node: yaml.Node | None) -> Iterator[yaml.ScalarNode]:
+    """Every scalar (keys and values) in document order, each node once (aliases may make loops)."""
     pending: list[yaml.Node | None] = [node]
     seen: set[int] = set()
     while pending:
@@ -235,14 +220,25 @@ def _unbuildable_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
             continue
         seen.add(id(current))
         if isinstance(current, yaml.ScalarNode):
-            try:
-                SafeConstructor().construct_object(current)
-            except CONSTRUCTOR_ERRORS:
-                return current
+            yield current
         elif isinstance(current, yaml.SequenceNode):
             pending.extend(reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
             pending.extend(reversed([child for pair in current.value for child in pair]))
+
+
+def _long_scalar(node: yaml.Node | None, max_value: int) -> yaml.ScalarNode | None:
+    """The first scalar (a key or a value) longer than `max_value` characters."""
+    return next((scalar for scalar in _scalars(node) if len(scalar.value) > max_value), None)
+
+
+def _unbuildable_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
+    """The first scalar PyYAML fails to build, to name its line."""
+    for scalar in _scalars(node):
+        try:
+            SafeConstructor().construct_object(scalar)
+        except CONSTRUCTOR_ERRORS:
+            return scalar
     return None
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from io import BytesIO
+from pathlib import Path
 from typing import Sequence
 
 from babel import Locale, UnknownLocaleError

@@ -28,10 +28,10 @@ from markupsafe import Markup
 
 from brochures.content.branding import Branding
 from brochures.content.frontmatter import Source
+from brochures.files import FileRefused, read_inside
 from brochures.html.messages import Messages
 from brochures.html.pagination import balanced
 from brochures.html.qrcode import qr_svg
-from brochures.files import FileRefused, read_inside
 from brochures.problems import ContentError, Problem
 
 TEMPLATE_BYTES = 1024 * 1024  # one template; the project's largest is about 3 KB

@@ -15,8 +15,7 @@ from brochures.html.fonts import font_problem, missing_characters
 from brochures.html.markdown_html import markdown_to_html
 from brochures.html.page import RelatedTopic, TopicContext
 from brochures.html.pagination import mark_pagination
-from brochures.html.sanitize import tel_href
-from brochures.html.sanitize import sanitize
+from brochures.html.sanitize import sanitize, tel_href
 from brochures.html.terms import mark_terms
 from brochures.html.typography import typeset, typeset_tree
 from brochures.problems import Problem

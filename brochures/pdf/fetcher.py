@@ -11,8 +11,7 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 from typing import Iterable
-from urllib.parse import urlsplit
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import URLFetcher

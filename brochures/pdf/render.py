@@ -8,7 +8,6 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
