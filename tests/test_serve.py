@@ -4,12 +4,8 @@ itself, nothing outside the output folder is served, and Ctrl-C or SIGTERM stop 
 from __future__ import annotations
 
 import http.client
-import queue
 import re
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
@@ -20,7 +16,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from brochures.content.catalogue import load_catalogue
 from brochures.content.sync import fingerprint
 from tests.browser import needs_chromium
-from tests.conftest import ROOT, write_tree
+from tests.conftest import write_tree
+from tests.running import Running
 
 TIMEOUT = 20
 
@@ -47,38 +44,17 @@ def editorial_fixture(root: Path) -> Path:
     return content
 
 
-class Server:
+class Server(Running):
     def __init__(self, content: Path, out: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--out", str(out),
-             "--port", "0", "-j", "2"], cwd=content.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, env={"SOURCE_DATE_EPOCH": "1795000000", "PATH": "/usr/bin:/bin"})
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        line = self.wait_for("serving ")
+        super().__init__(["serve", "--content", str(content), "--out", str(out), "--port", "0", "-j", "2"],
+                         content.parent, TIMEOUT, {"SOURCE_DATE_EPOCH": "1795000000", "PATH": "/usr/bin:/bin"})
+        line = self.wait_for("serving ")[-1]
         self.port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", line).group(1))
         self.wait_for("brochure(s)")
         deadline = time.monotonic() + TIMEOUT
         while b"Last build" not in self.get("/")[1]:  # the dashboard follows the build's last line
             assert time.monotonic() < deadline, "the dashboard never showed the build"
             time.sleep(0.1)
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_for(self, fragment: str) -> str:
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            self.seen.append(line)
-            if fragment in line:
-                return line
-        raise AssertionError(f"no {fragment!r} within {TIMEOUT} s:\n" + "\n".join(self.seen))
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -90,13 +66,6 @@ class Server:
         response = connection.getresponse()
         return response.status, response.read()
 
-    def stop(self, signum: int) -> int:
-        self.process.send_signal(signum)
-        try:
-            return self.process.wait(timeout=TIMEOUT)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +75,7 @@ def served(tmp_path_factory):
     server = Server(content, root / "dist")
     yield server, content, root / "dist"
     if server.process.poll() is None:
-        assert server.stop(signal.SIGTERM) == 0, "SIGTERM stops it with exit status 0"
+        assert server.stop(signal.SIGTERM)[0] == 0, "SIGTERM stops it with exit status 0"
 
 
 def row(html: str, topic_id: str, lang: str) -> str:
@@ -162,4 +131,4 @@ def test_an_edit_reloads_the_open_page_by_itself(served, browser):
 def test_ctrl_c_stops_it_with_exit_status_0(served):
     _, content, out = served
     again = Server(content, out)  # the same folders: nothing to render
-    assert again.stop(signal.SIGINT) == 0
+    assert again.stop(signal.SIGINT)[0] == 0

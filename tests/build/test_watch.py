@@ -4,65 +4,21 @@ takes an editor's burst of writes as one save, and stops cleanly on Ctrl-C."""
 from __future__ import annotations
 
 import os
-import queue
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
-from tests.conftest import ROOT, pdf_text, write_tree
+from tests.conftest import pdf_text, write_tree
+from tests.running import Running
 
 TIMEOUT = 15  # seconds for any one expected line; the whole test takes about 4
 
 
-class Watcher:
+class Watcher(Running):
     """The watch command in a subprocess, its output lines read as they come."""
 
     def __init__(self, content: Path, out: Path, env: dict[str, str] | None = None) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "watch", "--content", str(content), "--out", str(out)],
-            cwd=content.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_for(self, fragment: str) -> list[str]:
-        """Lines up to the first containing `fragment`, which must come within the timeout."""
-        got: list[str] = []
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            got.append(line)
-            self.seen.append(line)
-            if fragment in line:
-                return got
-        raise AssertionError(f"no line with {fragment!r} within {TIMEOUT} s; output:\n" + "\n".join(self.seen))
-
-    def stop(self, signum: int = signal.SIGINT) -> tuple[int, list[str]]:
-        """Ctrl-C (or another signal), then the exit status and the remaining lines."""
-        self.process.send_signal(signum)
-        try:
-            code = self.process.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            raise
-        self.reader.join(timeout=TIMEOUT)  # the pipe is at its end
-        rest = []
-        while not self.lines.empty():
-            rest.append(self.lines.get())
-        return code, rest
+        super().__init__(["watch", "--content", str(content), "--out", str(out)], content.parent, TIMEOUT, env)
 
 
 def topic(title: str) -> str:
