@@ -414,9 +414,14 @@ def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, 
             annotation.F = 4  # printable: what is on screen is what prints
 
 
-def finish(data: bytes, origins: Origins) -> bytes:
-    """The PDF WeasyPrint wrote, with the structure tree repaired (see the module docstring)."""
+def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
+    """The PDF WeasyPrint wrote, with the structure tree repaired (see the module docstring).
+
+    `identifier` becomes the first half of the PDF's /ID (the second is a hash of the saved
+    file): set here, because asking WeasyPrint for it makes its writer compress every stream twice.
+    """
     with pikepdf.open(BytesIO(data)) as pdf:
+        pdf.trailer.ID = Array([String(identifier), String(identifier)])
         root = pdf.Root.StructTreeRoot
         document = _kids(root)[0]
         tree = _Tree(pdf, origins)
