@@ -18,7 +18,7 @@ PACKAGE = "brochures"
 STAGES = ("shared", "content", "html", "pdf", "web", "build", "commands")
 # Stages side by side: each renders from html/ and neither may use the other.
 PARALLEL = {("web", "pdf"), ("pdf", "web")}
-SHARED = {"brochures", "brochures.problems", "brochures.files"}
+SHARED = {"brochures", "brochures.problems", "brochures.files", "brochures.cache"}
 
 
 def module_names(package_dir: Path, package: str) -> dict[str, Path]:
