@@ -26,10 +26,11 @@ from brochures.build.record import (
     job_id,
     output_path,
 )
+from brochures.build.budget import limit_reached, task_budget
 from brochures.build.tasks import print_html_path
 from brochures.build.work import JobResult, Output, Task
 from brochures.build.website import build_web, web_documents
-from brochures.build.workers import Budget, Failure, shared_pool
+from brochures.build.workers import Failure, shared_pool
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.editions import EDITIONS_FILE, Edition, edition_catalogue, edition_folder, load_editions
@@ -302,7 +303,7 @@ def _run(tasks: list[Task], jobs: int, scheduler: str | None = None) -> Iterator
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i]))
     for task in tasks:
         prepare(task)
-    for index, outcome in shared_pool(run_task).run(tasks, order, jobs, _budget, _limit_reached):
+    for index, outcome in shared_pool(run_task).run(tasks, order, jobs, task_budget, limit_reached):
         if isinstance(outcome, Failure):
             outcome = JobResult(problems=[Problem(tasks[index].job.src_path, outcome.reason)])
         yield index, outcome
@@ -310,26 +311,6 @@ def _run(tasks: list[Task], jobs: int, scheduler: str | None = None) -> Iterator
 
 def _cost(task: Task) -> int:
     return sum(len(t.body) for t in task.job.translations) * (2 if task.options.layout == "booklet" else 1)
-
-
-def _budget(task: Task) -> Budget:
-    limits = task.catalogue.site.limits
-    return Budget(limits.render_seconds, limits.render_memory_mb * 1024 * 1024)
-
-
-def _limit_reached(task: Task, what: str) -> str:
-    """One line for a document whose worker failed: which limit, and how to change it."""
-    limits, name = task.catalogue.site.limits, f"{task.job.lang}/{task.job.name}"
-    if what == "time":
-        return f"{name} not built: rendering took too long ({limits.hint('render_seconds')})"
-    if what == "memory":
-        return f"{name} not built: rendering needed too much memory ({limits.hint('render_memory_mb')})"
-    if what == "recursion":
-        return f"{name} not built: the document is nested too deeply to lay out ({limits.hint('nesting')})"
-    if what == "signal:SIGKILL":
-        return (f"{name} not built: the process rendering it was killed (out of memory? "
-                f"{limits.hint('render_memory_mb')}); the build went on")
-    return f"{name} not built: the process rendering it stopped ({what}); the build went on"
 
 
 def _entry(job: Job, stamp: Fingerprint, outputs: list[Output], out_dir: Path) -> Entry:
