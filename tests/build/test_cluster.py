@@ -17,6 +17,7 @@ import pytest
 
 from brochures.build.pipeline import BuildResult, build
 from brochures.build.plan import Options
+from tests.build.test_watch import Watcher
 from tests.conftest import BRANDED, MINIMAL_EN, write_tree
 
 distributed = pytest.importorskip("distributed")
@@ -132,3 +133,29 @@ def test_a_document_over_its_time_limit_fails_alone_and_the_dask_worker_renders_
     assert not (tmp_path / "out" / "en" / "slow.pdf").exists()
     left = [p.relative_to(worker_temp) for p in worker_temp.rglob("*")]
     assert left == [], "nothing left in the workers' temporary folder"
+
+
+class Finished(distributed.diagnostics.plugin.SchedulerPlugin):
+    """The keys of the tasks the scheduler saw finish."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def transition(self, key: str, start: str, finish: str, *args: object, **kwargs: object) -> None:
+        if finish == "memory":
+            self.keys.append(str(key))
+
+
+def test_watch_renders_on_the_scheduler_it_is_given(cluster, tmp_path):
+    content = write_tree(tmp_path / "content", {"site.yaml": "languages: [en]\n", "topic/en.md": MINIMAL_EN})
+    finished = Finished()
+    cluster.scheduler.add_plugin(finished, name="finished")
+    watcher = Watcher(content, tmp_path / "dist", "--scheduler", cluster.scheduler_address)
+    try:
+        watcher.wait_for("built 1 brochure(s), 0 error(s)")
+    finally:
+        code, rest = watcher.stop()
+        cluster.scheduler.remove_plugin(name="finished")
+    assert code == 0, rest
+    assert len([key for key in finished.keys if key.startswith("brochure-")]) == 1, finished.keys
+    assert (tmp_path / "dist" / "en" / "topic.pdf").stat().st_size > 0
