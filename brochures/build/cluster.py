@@ -16,7 +16,11 @@ worker, fails that document, never hangs.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import os
+import signal
+import sys
 import tempfile
 import threading
 import time
@@ -167,7 +171,8 @@ def _finish(future: Any, task: Task, write_file: Any) -> JobResult:
 # --- on the worker ---------------------------------------------------------------------------
 
 _lock = threading.Lock()  # one render at a time per process: the files on disk are those of one task
-_state: dict[str, Any] = {"root": None, "shared": None, "pool": None}
+_state: dict[str, Any] = {"root": None, "shared": None, "pool": None, "parent": None}
+PR_SET_PDEATHSIG = 1  # prctl option: the signal this process gets when its parent dies
 
 
 def render_remote(task: Task, files: Snapshot, shared: Snapshot) -> JobResult:
@@ -204,16 +209,39 @@ def render_remote(task: Task, files: Snapshot, shared: Snapshot) -> JobResult:
 def _render_bounded(task: Task) -> tuple[list[RenderedFile], list[Problem]]:
     """`render_task` in this process's pool, within the task's time and memory budget."""
     from brochures.build.budget import limit_reached, task_budget
-    from brochures.build.tasks import render_task
     from brochures.build.workers import Failure, WorkerPool
 
     if _state["pool"] is None:
         _allow_children()
-        _state["pool"] = WorkerPool(render_task)
+        _state["parent"] = os.getpid()
+        _state["pool"] = WorkerPool(_render_in_child)
     [(_, outcome)] = list(_state["pool"].run([task], [0], 1, task_budget, limit_reached))
     if isinstance(outcome, Failure):
         return [], [Problem(task.job.src_path, outcome.reason)]
     return outcome
+
+
+def _render_in_child(task: Task) -> tuple[list[RenderedFile], list[Problem]]:
+    """In a render process: first make sure it ends with its Dask worker, then render."""
+    from brochures.build.tasks import render_task
+
+    _die_with_parent()
+    return render_task(task)
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this process when the Dask worker that forked it dies.
+
+    A Dask worker killed outright (SIGKILL, the out-of-memory killer) would otherwise leave its render
+    processes behind, looping on a document or waiting for the next, holding copies of its
+    connections to the scheduler. Linux only (prctl); elsewhere they end with the worker's own exit.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != _state["parent"]:  # the worker died before the kernel was told
+        os._exit(1)
 
 
 def _close_pool() -> None:

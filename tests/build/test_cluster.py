@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from brochures.build.pipeline import BuildResult, build
 from brochures.build.plan import Options
 from tests.build.test_watch import Watcher
+from tests.build.test_workers import _workers
 from tests.conftest import BRANDED, MINIMAL_EN, write_tree
 
 distributed = pytest.importorskip("distributed")
@@ -89,10 +91,12 @@ def test_a_worker_killed_mid_build_does_not_hang_the_client(cluster, content, tm
     with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
         pids = list(client.run(os.getpid).values())
     killed: list[int] = []
+    render_processes: list[int] = []
 
     def progress(event: str, name: str, detail: str) -> None:
         if event in ("rendered", "failed") and not killed:
             killed.append(pids[0])
+            render_processes.extend(_workers(pids[0]))
             os.kill(pids[0], signal.SIGKILL)
 
     result = build_in_time(Options(content_dir=content, out_dir=tmp_path / "out"), cluster.scheduler_address,
@@ -103,6 +107,18 @@ def test_a_worker_killed_mid_build_does_not_hang_the_client(cluster, content, tm
     assert len(result.rendered) >= len(EVERYTHING) - 1  # Dask ran the lost task again elsewhere
     for name in result.rendered:
         assert (tmp_path / "out" / f"{name}.pdf").stat().st_size > 0
+    assert render_processes, "the Dask worker rendered in processes of its own"
+    deadline = time.monotonic() + 10
+    while any(map(running, render_processes)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(running, render_processes)), "its render processes died with the Dask worker"
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_a_document_over_its_time_limit_fails_alone_and_the_dask_worker_renders_the_next(tmp_path, monkeypatch):
