@@ -28,8 +28,8 @@ from brochures.build.record import (
 )
 from brochures.build.budget import limit_reached, task_budget
 from brochures.build.tasks import print_html_path
-from brochures.build.work import JobResult, Output, Task
 from brochures.build.website import build_web, web_documents
+from brochures.build.work import JobResult, Output, Task
 from brochures.build.workers import Failure, shared_pool
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue

@@ -11,8 +11,6 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-import tinyhtml5
-
 from brochures import STYLES_DIR
 from brochures.build.plan import Job, Options
 from brochures.build.work import JobResult, Output, RenderedFile, Task
@@ -23,6 +21,7 @@ from brochures.html.fonts import (
     font_problem,
     generated_text,
     missing_characters,
+    page_text,
     stylesheet_font_problems,
 )
 from brochures.html.messages import Messages, load_messages
@@ -162,6 +161,13 @@ def print_only(imposed: bytes, source: bytes) -> bytes:
     return mark(imposed, source)
 
 
+def add_slug_and_marks(pdf: bytes) -> bytes:
+    """pdf/printshop.py's, imported on the first print-shop file: pypdf is not needed for anything else."""
+    from brochures.pdf.printshop import add_slug_and_marks as mark
+
+    return mark(pdf)
+
+
 def write_file(file: RenderedFile, options: Options) -> Output:
     """Write one output atomically (and its HTML when asked); a full, read-only or missing output
     folder is a problem, not a crash."""
@@ -188,7 +194,6 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
 
     `notes_pages` ruled pages go before the back page (a booklet's padding to a multiple of 4).
     """
-    from brochures.pdf.printshop import add_slug_and_marks  # only when rendering
     from brochures.pdf.render import MIN_PPI, render_pdf  # WeasyPrint: only when rendering
 
     catalogue, job, strict = task.catalogue, task.job, task.options.strict
@@ -262,13 +267,10 @@ def _font_problems(job: Job, topics: tuple[TopicContext, ...], html: str, styles
     reported = set(missing_characters(" ".join(
         f"{t.title} {t.subtitle or ''} {t.summary or ''} {t.body_html} {' '.join(s.title for s in t.sources)}"
         for t in topics)))
-    document = tinyhtml5.parse(html, namespace_html_elements=False)
-    styles = "".join("".join(el.itertext()) for el in document.iter("style"))
-    page_text = "".join(text for el in document.iter() if el.tag not in ("style", "script")
-                        for text in (el.text, el.tail) if text)
+    text, styles = page_text(html)
     problems = [Problem(job.src_path, font_problem(char, "in the page layout (a template or layout text) "),
                         severity=severity)
-                for char in missing_characters(page_text + generated_text(styles)) if char not in reported]
+                for char in missing_characters(text + generated_text(styles)) if char not in reported]
     return problems + stylesheet_font_problems(stylesheets, severity)
 
 

@@ -37,11 +37,13 @@ from brochures.web.pages import (
     PDF_VARIANTS,
     Contact,
     Download,
-    Entry as CatalogueEntry,
     Language,
     WebPage,
     relative_images,
     render,
+)
+from brochures.web.pages import (
+    Entry as CatalogueEntry,
 )
 
 WEB_ASSETS = ("web.css", "print.css", "filter.js")  # under styles/web/ (a clinic's own first)

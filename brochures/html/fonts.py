@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 from functools import lru_cache
+from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 from typing import Callable
@@ -22,6 +23,7 @@ import fontpkg_source_sans_3 as source_sans
 import tinycss2
 from fontTools.ttLib import TTFont
 
+from brochures.cache import derived
 from brochures.files import FileRefused, read_inside
 from brochures.problems import Problem, Severity
 
@@ -37,6 +39,7 @@ SYMBOL_FAMILY = source_sans.FAMILY
 SYMBOL_DIR: Path = source_sans.ROOT / "files"
 SYMBOL_FILE = "SourceSans3[wght].ttf"
 SYMBOL_WEIGHT = 400  # the variable font's default is 200, too thin for markers
+SYMBOL_FORMAT = 1  # how `symbol_font` makes the static font: change it when that code changes
 SYMBOL_RANGE = range(0x2000, 0x2C00)  # punctuation, arrows, shapes, symbols, dingbats: what it adds
 # Kept although the text font has them: text shaping puts the space after a symbol (a list
 # marker "● ") in the symbol's run, and a missing space would print as a box.
@@ -66,21 +69,30 @@ def font_face_css(uri: Callable[[Path], str] = Path.as_uri) -> str:
 def symbol_font() -> bytes:
     """The symbols of the packaged variable font that the text font lacks, as a static font.
 
-    Made once per process (a third of a second), so that WeasyPrint need not instance the
-    variable font for every PDF (as long again, each time), and its bytes never change.
+    Made once (a third of a second) and kept in the user's cache for the next processes, so
+    that WeasyPrint need not instance the variable font for every PDF (as long again, each
+    time), and its bytes never change.
     """
+    import fontTools
+
+    codes = sorted(_symbol_codes())
+    source = (SYMBOL_DIR / SYMBOL_FILE).read_bytes()
+    made_from = repr((SYMBOL_FORMAT, fontTools.version, SYMBOL_WEIGHT, codes)).encode() + source
+    return derived("symbols", made_from, lambda: _static_symbols(source, codes))
+
+
+def _static_symbols(source: bytes, codes: list[int]) -> bytes:
     from fontTools import subset  # only to render: `check` needs the character sets alone
     from fontTools.varLib.instancer import instantiateVariableFont
 
-    font = TTFont(SYMBOL_DIR / SYMBOL_FILE, lazy=True, recalcTimestamp=False)
+    font = TTFont(BytesIO(source), lazy=True, recalcTimestamp=False)
     for tag in ("GSUB", "GPOS", "GDEF", "BASE", "DSIG"):  # no shaping needed for single symbols
         if tag in font:
             del font[tag]
-    wanted = sorted(_symbol_codes())
     options = subset.Options()
     options.layout_features, options.name_IDs, options.notdef_outline, options.hinting = [], ["*"], True, False
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=wanted)
+    subsetter.populate(unicodes=codes)
     subsetter.subset(font)
     static = instantiateVariableFont(font, {"wght": SYMBOL_WEIGHT}, static=True)
     static.recalcTimestamp = False
@@ -115,9 +127,13 @@ def _covered() -> frozenset[int]:
     return _text_covered() | _symbol_codes()
 
 
+@lru_cache(maxsize=64)
 def generated_text(css: str) -> str:
     """The characters a stylesheet makes WeasyPrint draw by itself: `content` strings and list
-    markers (`list-style-type` strings and keywords), in rules and in @page margin boxes."""
+    markers (`list-style-type` strings and keywords), in rules and in @page margin boxes.
+
+    Remembered per stylesheet text: a catalogue's pages share their styles, and parsing them
+    again for every brochure cost more than laying out a page."""
     found: list[str] = []
     pending = list(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
     while pending:
@@ -134,6 +150,42 @@ def generated_text(css: str) -> str:
                     elif token.type == "ident" and item.lower_name != "content":
                         found.append(MARKER_KEYWORDS.get(token.lower_value, ""))
     return "".join(found)
+
+
+class _PageText(HTMLParser):
+    """Collects a page's text and, apart, its <style> sheets (scripts are neither)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.styles: list[str] = []
+        self.inside: str | None = None  # "style" or "script" while in one
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("style", "script"):
+            self.inside = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self.inside:
+            self.inside = None
+
+    def handle_data(self, data: str) -> None:
+        if self.inside is None:
+            self.text.append(data)
+        elif self.inside == "style":
+            self.styles.append(data)
+
+
+def page_text(html: str) -> tuple[str, str]:
+    """(the text a page prints, its <style> sheets): for the font check of a whole page.
+
+    The standard library's parser, not an HTML5 tree builder: the page comes from our own
+    templates, only its text is wanted, and this takes a tenth of the time.
+    """
+    parser = _PageText()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.text), "".join(parser.styles)
 
 
 def missing_characters(text: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import xml.etree.ElementTree as ET
 
 import markdown
@@ -40,11 +41,20 @@ class _SectionLevelsExtension(Extension):
         md.treeprocessors.register(_SectionLevels(md), "brochure_section_levels", 6)
 
 
+_converters = threading.local()  # one per thread: a converter holds the document it is converting
+
+
 def markdown_to_html(body: str) -> str:
-    """Render the body; raw HTML passes through here and is sanitised by the next stage."""
-    converter = markdown.Markdown(
-        extensions=[*EXTENSIONS, _SectionLevelsExtension()],
-        extension_configs=EXTENSION_CONFIGS,
-        output_format="html",
-    )
-    return converter.convert(body)
+    """Render the body; raw HTML passes through here and is sanitised by the next stage.
+
+    The converter is made once per thread and reset between bodies (setting up its extensions
+    cost as much as converting a page); a reset leaves no footnote or heading of the last body.
+    """
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(
+            extensions=[*EXTENSIONS, _SectionLevelsExtension()],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+        )
+    return converter.reset().convert(body)

@@ -7,6 +7,7 @@ content or settings is autoescaped; only the sanitised body is marked safe.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import re
 import traceback
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import jinja2
 from jinja2 import (
     BaseLoader,
     Environment,
+    FileSystemBytecodeCache,
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
@@ -26,6 +29,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from brochures.cache import cache_dir
 from brochures.content.branding import Branding
 from brochures.content.frontmatter import Source
 from brochures.files import FileRefused, read_inside
@@ -34,6 +38,7 @@ from brochures.html.pagination import balanced
 from brochures.html.qrcode import qr_svg
 from brochures.problems import ContentError, Problem
 
+ENVIRONMENT = {"autoescape": True, "extensions": ("jinja2.ext.i18n",), "trim_blocks": True, "lstrip_blocks": True}
 TEMPLATE_BYTES = 1024 * 1024  # one template; the project's largest is about 3 KB
 # What a clinic's template may raise while it runs (besides Jinja2's own errors): an input
 # problem, reported with the template's file and line, never a crash.
@@ -164,6 +169,22 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
+def compiled_templates() -> FileSystemBytecodeCache | None:
+    """Templates compiled by an earlier process, from the user's cache (brochures/cache.py):
+    compiling the brochure's dozen templates costs each new process about 40 ms.
+
+    Jinja2 checks each entry against the template's source; a folder per set of environment
+    options (they change the compiled code) keeps other settings' code apart.
+    """
+    options = repr(sorted(ENVIRONMENT.items())) + jinja2.__version__ + "sandboxed, strict undefined"
+    folder = cache_dir() / f"templates-{hashlib.sha256(options.encode()).hexdigest()[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # no cache: compile in every process
+    return FileSystemBytecodeCache(str(folder))
+
+
 class PageRenderer:
     """One Jinja2 environment per language, so gettext is bound to the reader's catalogue.
 
@@ -178,14 +199,8 @@ class PageRenderer:
     def environment(self, messages: Messages) -> SandboxedEnvironment:
         env = self._environments.get(messages.lang)
         if env is None:
-            env = SandboxedEnvironment(
-                loader=SafeFileLoader(self.template_dirs),
-                autoescape=True,
-                undefined=StrictUndefined,
-                extensions=["jinja2.ext.i18n"],
-                trim_blocks=True,
-                lstrip_blocks=True,
-            )
+            env = SandboxedEnvironment(loader=SafeFileLoader(self.template_dirs), undefined=StrictUndefined,
+                                       bytecode_cache=compiled_templates(), **ENVIRONMENT)
             env.filters["css_counters"] = css_counters
             env.filters["css_target"] = css_target
             env.filters["balanced"] = balanced

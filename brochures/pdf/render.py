@@ -10,9 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML
-from weasyprint.document import Document
-from weasyprint.text.fonts import FontConfiguration
+from brochures.pdf.libraries import quick_library_lookup
+
+with quick_library_lookup():  # first, before this stage's other modules import WeasyPrint
+    from weasyprint import CSS, HTML
+    from weasyprint.document import Document
+    from weasyprint.text.fonts import FontConfiguration
 
 from brochures.files import FileRefused, read_inside
 from brochures.html.fonts import STYLESHEET_BYTES, font_face_css
@@ -131,8 +134,8 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
             document.metadata.created = document.metadata.modified = FIXED_DATE
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
         with recording() as origins:
-            data = document.write_pdf(pdf_identifier=identifier, **options)
-        data = finish(data, origins)
+            data = document.write_pdf(**options)
+        data = finish(data, origins, identifier)
         low = tuple((str(roots.real(name) or name), ppi) for name, ppi in low_resolution_images(document))
     finally:
         logger.removeHandler(collector)

@@ -153,6 +153,23 @@ class _Tree:
         self.pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         self.header_ids: dict[bytes, String] = {}  # ID of a dropped repeated header → the kept one
         self.dropped_annotations: set[tuple[int, int]] = set()
+        # Each element's kids, read once: every pass walks the whole tree, and reading an array
+        # through pikepdf costs more than the rest of the repair. Kept in step by `store`.
+        self._kids: dict[tuple[int, int], list] = {}
+
+    def kids(self, node) -> list:
+        """`node`'s kids (do not change the list: `store` a new one)."""
+        if not node.is_indirect:
+            return _kids(node)
+        found = self._kids.get(node.objgen)
+        if found is None:
+            found = self._kids[node.objgen] = _kids(node)
+        return found
+
+    def store(self, node, kids: list) -> None:
+        node.K = Array(kids)
+        if node.is_indirect:
+            self._kids[node.objgen] = list(kids)
 
     def key(self, obj) -> tuple[int, str, str] | None:
         return self.origins.keys.get(obj.objgen[0]) if _is_element(obj) else None
@@ -161,7 +178,7 @@ class _Tree:
         return self.pages.get(obj.Pg.objgen, -1) if "/Pg" in obj else -1
 
     def set_kids(self, node, kids: list) -> None:
-        node.K = Array(kids)
+        self.store(node, kids)
         for kid in kids:
             if _is_element(kid):
                 kid.P = node
@@ -170,7 +187,7 @@ class _Tree:
     def moved_kids(self, element) -> list:
         """The kids of `element`, with its bare MCIDs made into references naming their page."""
         moved = []
-        for kid in _kids(element):
+        for kid in self.kids(element):
             if isinstance(kid, int):
                 kid = self.pdf.make_indirect(Dictionary(Type=Name.MCR, Pg=element.Pg, MCID=kid))
             moved.append(kid)
@@ -185,7 +202,7 @@ class _Tree:
             previous = out[-1] if out else None
             if key is not None and previous is not None and self.key(previous) == key \
                     and self.page(kid) != self.page(previous):
-                self.set_kids(previous, self.merge(_kids(previous) + self.moved_kids(kid)))
+                self.set_kids(previous, self.merge(self.kids(previous) + self.moved_kids(kid)))
                 continue
             if key is not None and key[2] in ("/THead", "/TFoot") and key in first_seen:
                 self.map_header_ids(kid, first_seen[key])
@@ -205,11 +222,11 @@ class _Tree:
             if key is not None and key[1].endswith("::footnote-call"):
                 calls[key[0]] = element
         kept, unplaced = [], []
-        for area in _kids(document):
+        for area in self.kids(document):
             if area.objgen[0] not in self.origins.footnote_areas:
                 kept.append(area)
                 continue
-            for note in (kid for kid in _kids(area) if _is_element(kid)):
+            for note in (kid for kid in self.kids(area) if _is_element(kid)):
                 note.S = Name.Note
                 note.ID = String(f"note-{note.objgen[0]}")
                 key = self.key(note)
@@ -219,13 +236,13 @@ class _Tree:
                 if block is None or "/P" not in block:
                     unplaced.append(note)
                 elif block.get("/S") in (Name.P, Name.H1, Name.H2, Name.H3, Name.H4, Name.H5, Name.H6):
-                    siblings = _kids(block.P)
+                    siblings = self.kids(block.P)
                     at = next(i for i, kid in enumerate(siblings) if kid.objgen == block.objgen) + 1
                     while at < len(siblings) and _is_element(siblings[at]) and siblings[at].S == Name.Note:
                         at += 1  # after the notes of earlier calls in the same paragraph
                     self.set_kids(block.P, siblings[:at] + [note] + siblings[at:])
                 else:
-                    self.set_kids(block, _kids(block) + [note])
+                    self.set_kids(block, self.kids(block) + [note])
         self.set_kids(document, kept + unplaced)
 
     def map_header_ids(self, repeated, kept) -> None:
@@ -236,7 +253,7 @@ class _Tree:
 
     def walk(self, node) -> Iterator:
         yield node
-        for kid in _kids(node):
+        for kid in self.kids(node):
             if _is_element(kid):
                 yield from self.walk(kid)
 
@@ -245,20 +262,20 @@ class _Tree:
         """One annotation per link: WeasyPrint gives every box inside a link its own copy."""
         if in_link:
             kept = []
-            for kid in _kids(node):
+            for kid in self.kids(node):
                 if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR \
                         and kid.Obj.get("/Subtype") == Name.Link:
                     self.dropped_annotations.add(kid.Obj.objgen)
                 else:
                     kept.append(kid)
-            node.K = Array(kept)
-        for kid in _kids(node):
+            self.store(node, kept)
+        for kid in self.kids(node):
             if _is_element(kid):
                 self.single_annotations(kid, in_link or node.get("/S") == Name.Link)
 
     def tidy(self, node) -> bool:
         """Fix `node`'s subtree in place; False when it is empty and should go."""
-        kids = [kid for kid in _kids(node) if not _is_element(kid) or self.tidy(kid)]
+        kids = [kid for kid in self.kids(node) if not _is_element(kid) or self.tidy(kid)]
         role = node.get("/S")
         if role == Name.Link:
             kids = self.fold_links(kids)
@@ -272,7 +289,7 @@ class _Tree:
             self.scope(node)
         if role == Name.TD and self.header_ids and "/A" in node and "/Headers" in node.A:
             node.A.Headers = Array([self.header_ids.get(bytes(h), h) for h in node.A.Headers])
-        if [_identity(kid) for kid in kids] != [_identity(kid) for kid in _kids(node)]:
+        if [_identity(kid) for kid in kids] != [_identity(kid) for kid in self.kids(node)]:
             self.set_kids(node, kids)
         return bool(kids) or "/Alt" in node or "/ActualText" in node
 
@@ -313,7 +330,7 @@ class _Tree:
         """Column headers in a header row, row headers at the start of a body row."""
         row = cell.get("/P")
         group = row.get("/P") if row is not None else None
-        cells = [kid for kid in _kids(row)] if row is not None else []
+        cells = [kid for kid in self.kids(row)] if row is not None else []
         in_header_row = group is not None and group.get("/S") == Name.THead or \
             all(_is_element(kid) and kid.get("/S") == Name.TH for kid in cells)
         if "/A" not in cell:
@@ -334,7 +351,7 @@ def _parent_tree(tree: _Tree, document) -> tuple[dict[int, dict[int, object]], d
     marked: dict[int, dict[int, object]] = {}
     objects: dict[int, object] = {}
     for element in tree.walk(document):
-        for kid in _kids(element):
+        for kid in tree.kids(element):
             if isinstance(kid, int):
                 marked.setdefault(tree.page(element), {})[kid] = element
             elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
@@ -414,14 +431,19 @@ def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, 
             annotation.F = 4  # printable: what is on screen is what prints
 
 
-def finish(data: bytes, origins: Origins) -> bytes:
-    """The PDF WeasyPrint wrote, with the structure tree repaired (see the module docstring)."""
+def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
+    """The PDF WeasyPrint wrote, with the structure tree repaired (see the module docstring).
+
+    `identifier` becomes the first half of the PDF's /ID (the second is a hash of the saved
+    file): set here, because asking WeasyPrint for it makes its writer compress every stream twice.
+    """
     with pikepdf.open(BytesIO(data)) as pdf:
+        pdf.trailer.ID = Array([String(identifier), String(identifier)])
         root = pdf.Root.StructTreeRoot
         document = _kids(root)[0]
         tree = _Tree(pdf, origins)
         tree.place_footnotes(document)
-        tree.set_kids(document, tree.merge(_kids(document)))
+        tree.set_kids(document, tree.merge(tree.kids(document)))
         tree.single_annotations(document)
         tree.tidy(document)
         marked, objects = _parent_tree(tree, document)

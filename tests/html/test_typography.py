@@ -9,9 +9,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from pypdf import PdfReader
-
 from fontTools.ttLib import TTFont
+from pypdf import PdfReader
 
 from brochures.html.fonts import FONT_DIR, missing_characters
 from brochures.html.typography import EMITTED, typeset, typeset_tree

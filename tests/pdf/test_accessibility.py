@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import subprocess
 from html.parser import HTMLParser
-from io import BytesIO
 from pathlib import Path
 
 import outloud
