@@ -25,9 +25,10 @@ from tests.conftest import BRANDED, MINIMAL_EN, write_tree
 distributed = pytest.importorskip("distributed")
 
 EXTRA = "---\ntitle: Topic {n}\nrelated: [hand-care]\n---\n## Section\n\nPlain words for patients, topic {n}.\n"
-# A template that loops for as long as it is let, in one topic's document only.
-LOOPING = ("{% if doc.topics[0].topic_id == 'slow' %}{% for i in range(100000) %}{% for j in range(100000) %}"
-           "{% endfor %}{% endfor %}{% endif %}")
+# A template that loops for as long as it is let in one topic's document, and eats memory in another's.
+HOSTILE = ("{% if doc.topics[0].topic_id == 'slow' %}{% for i in range(100000) %}{% for j in range(100000) %}"
+           "{% endfor %}{% endfor %}{% elif doc.topics[0].topic_id == 'greedy' %}{% set ns = namespace(s='x') %}"
+           "{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}{% endif %}")
 EVERYTHING = {f"{lang}/{name}" for lang in ("en", "fr") for name in ("hand-care", "t1", "t2", "t3", "t4")}
 
 
@@ -121,12 +122,13 @@ def running(pid: int) -> bool:
         return False
 
 
-def test_a_document_over_its_time_limit_fails_alone_and_the_dask_worker_renders_the_next(tmp_path, monkeypatch):
+def test_documents_over_their_limits_fail_alone_and_the_dask_worker_renders_the_next(tmp_path, monkeypatch):
     content = write_tree(tmp_path / "content", {
-        "site.yaml": "languages: [en]\nlimits: {render_seconds: 4}\n",
+        "site.yaml": "languages: [en]\nlimits: {render_seconds: 4, render_memory_mb: 1536}\n",
         "slow/en.md": MINIMAL_EN + "\nA longer body, so that this document starts first.\n",
+        "greedy/en.md": MINIMAL_EN + "\nA longer body too.\n",
         **{f"quick{n}/en.md": MINIMAL_EN for n in range(1, 4)},
-        "templates/partials/review.html.j2": LOOPING,
+        "templates/partials/review.html.j2": HOSTILE,
     })
     worker_temp = tmp_path / "tmp"
     worker_temp.mkdir()
@@ -138,15 +140,18 @@ def test_a_document_over_its_time_limit_fails_alone_and_the_dask_worker_renders_
             result = build_in_time(Options(content_dir=content, out_dir=tmp_path / "out", web=False),
                                    one.scheduler_address, 90)
             after = list(client.run(os.getpid).values())
-    assert result.failed == {"en/slow": "en/slow not built: rendering took too long (limit 4 seconds; raise "
-                                        "'limits: render_seconds' in site.yaml if it is needed)"}
-    assert [str(p) for p in result.problems if p.severity == "error"] == [
-        f"{content / 'slow' / 'en.md'}: {result.failed['en/slow']}"]
+    assert result.failed == {
+        "en/slow": "en/slow not built: rendering took too long (limit 4 seconds; raise 'limits: render_seconds' "
+                   "in site.yaml if it is needed)",
+        "en/greedy": "en/greedy not built: rendering needed too much memory (limit 1536 MB; raise "
+                     "'limits: render_memory_mb' in site.yaml if it is needed)"}
+    assert sorted(str(p) for p in result.problems if p.severity == "error") == [
+        f"{content / name / 'en.md'}: {result.failed[f'en/{name}']}" for name in ("greedy", "slow")]
     assert set(result.rendered) == {"en/quick1", "en/quick2", "en/quick3"}
-    assert before == after, "the same Dask worker rendered the documents after the one over its limit"
+    assert before == after, "the same Dask worker rendered the documents after those over their limits"
     for name in result.rendered:
         assert (tmp_path / "out" / f"{name}.pdf").stat().st_size > 0
-    assert not (tmp_path / "out" / "en" / "slow.pdf").exists()
+    assert not list((tmp_path / "out").rglob("slow.pdf")) and not list((tmp_path / "out").rglob("greedy.pdf"))
     left = [p.relative_to(worker_temp) for p in worker_temp.rglob("*")]
     assert left == [], "nothing left in the workers' temporary folder"
 
