@@ -24,6 +24,7 @@ from tests.conftest import BRANDED, MINIMAL_EN, write_tree
 
 distributed = pytest.importorskip("distributed")
 
+DASHBOARD = "127.0.0.1:0"  # any free port: 8787 may be another cluster's (the benchmarks')
 EXTRA = "---\ntitle: Topic {n}\nrelated: [hand-care]\n---\n## Section\n\nPlain words for patients, topic {n}.\n"
 # A template that loops for as long as it is let in one topic's document, and eats memory in another's.
 HOSTILE = ("{% if doc.topics[0].topic_id == 'slow' %}{% for i in range(100000) %}{% for j in range(100000) %}"
@@ -34,7 +35,7 @@ EVERYTHING = {f"{lang}/{name}" for lang in ("en", "fr") for name in ("hand-care"
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=DASHBOARD,
                                   silence_logs=50) as local:
         yield local
 
@@ -133,7 +134,7 @@ def test_documents_over_their_limits_fail_alone_and_the_dask_worker_renders_the_
     worker_temp = tmp_path / "tmp"
     worker_temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(worker_temp))  # the temporary folder of the worker processes
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=DASHBOARD,
                                   silence_logs=50) as one:
         with distributed.Client(one.scheduler_address, set_as_default=False) as client:
             before = list(client.run(os.getpid).values())
