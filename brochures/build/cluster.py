@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import multiprocessing
 import os
 import signal
 import sys
@@ -257,8 +258,6 @@ def _allow_children() -> None:
     multiprocessing refuses children to those. The flag only serves that check here: the pool
     stops its own processes when this one exits (they are daemonic, and `close` runs at exit).
     """
-    import multiprocessing
-
     process = multiprocessing.current_process()
     if process.daemon:
         process.daemon = False
