@@ -15,6 +15,7 @@ workers; one left by a process killed outright is removed by the next pool.
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import resource
 import shutil
@@ -133,6 +134,10 @@ class WorkerPool(Generic[Item, Result]):
         tempfile.tempdir = str(self.work_dir)
         os.environ["TMPDIR"] = str(self.work_dir)
         sys.setrecursionlimit(RECURSION_LIMIT)
+        # What the worker inherited (modules, caches, the catalogue) lives as long as it does:
+        # out of the cycle collector's sight, which otherwise scans it again and again while
+        # a page is laid out (a quarter of the collector's time), and never copies its pages.
+        gc.freeze()
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         while True:
             try:

@@ -191,11 +191,8 @@ def page_text(html: str) -> tuple[str, str]:
 def missing_characters(text: str) -> list[str]:
     """Characters of `text` no shipped font can draw, in order of first appearance."""
     covered = _covered()
-    seen: dict[str, None] = {}
-    for char in text:
-        if char not in INVISIBLE and ord(char) not in covered and char != " ":
-            seen.setdefault(char)
-    return list(seen)
+    missing = {char for char in set(text) if ord(char) not in covered} - INVISIBLE - {" "}
+    return [char for char in dict.fromkeys(text) if char in missing] if missing else []
 
 
 def font_problem(char: str, where: str) -> str:
