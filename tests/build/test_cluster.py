@@ -125,7 +125,7 @@ def running(pid: int) -> bool:
 
 def test_documents_over_their_limits_fail_alone_and_the_dask_worker_renders_the_next(tmp_path, monkeypatch):
     content = write_tree(tmp_path / "content", {
-        "site.yaml": "languages: [en]\nlimits: {render_seconds: 4, render_memory_mb: 1536}\n",
+        "site.yaml": "languages: [en]\nlimits: {render_seconds: 6, render_memory_mb: 1536}\n",
         "slow/en.md": MINIMAL_EN + "\nA longer body, so that this document starts first.\n",
         "greedy/en.md": MINIMAL_EN + "\nA longer body too.\n",
         **{f"quick{n}/en.md": MINIMAL_EN for n in range(1, 4)},
@@ -142,7 +142,7 @@ def test_documents_over_their_limits_fail_alone_and_the_dask_worker_renders_the_
                                    one.scheduler_address, 90)
             after = list(client.run(os.getpid).values())
     assert result.failed == {
-        "en/slow": "en/slow not built: rendering took too long (limit 4 seconds; raise 'limits: render_seconds' "
+        "en/slow": "en/slow not built: rendering took too long (limit 6 seconds; raise 'limits: render_seconds' "
                    "in site.yaml if it is needed)",
         "en/greedy": "en/greedy not built: rendering needed too much memory (limit 1536 MB; raise "
                      "'limits: render_memory_mb' in site.yaml if it is needed)"}
