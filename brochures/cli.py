@@ -237,7 +237,8 @@ def run_watch(argv: list[str]) -> int:
     )
 
     signal.signal(signal.SIGTERM, _interrupted)  # stopped by a service manager: as cleanly as by Ctrl-C
-    return watch(build_options(cli, args), quiet=args.quiet)
+    return watch(build_options(cli, args), quiet=args.quiet, jobs=args.jobs, scheduler=args.scheduler,
+                 editions=tuple(args.edition))
 
 
 SERVE_DESCRIPTION = """\

@@ -7,13 +7,21 @@ renders there and sends the PDF bytes back; the client writes them atomically an
 record, as for a local build. Pages name their folders by fixed URLs (pdf/urls.py), so the
 bytes do not depend on where the worker put the files.
 
-A worker lost mid-task is replaced by Dask, which runs the task again elsewhere; a task that
-keeps killing workers, or a cluster left with no worker, fails that document, never hangs.
+On the worker, each render runs in a forked process bounded in time and memory like a local
+build's (build/workers.py, site.yaml `limits:`): a document over a limit fails alone with the
+same line, and the Dask worker renders the next ones. A worker lost mid-task is replaced by Dask,
+which runs the task again elsewhere; a task that keeps killing workers, or a cluster left with no
+worker, fails that document, never hangs.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import multiprocessing
+import os
+import signal
+import sys
 import tempfile
 import threading
 import time
@@ -163,20 +171,28 @@ def _finish(future: Any, task: Task, write_file: Any) -> JobResult:
 
 # --- on the worker ---------------------------------------------------------------------------
 
-_lock = threading.Lock()  # one render at a time per process: WeasyPrint is not made for threads
-_state: dict[str, Any] = {"root": None, "shared": None}
+_lock = threading.Lock()  # one render at a time per process: the files on disk are those of one task
+_state: dict[str, Any] = {"root": None, "shared": None, "pool": None, "parent": None}
+PR_SET_PDEATHSIG = 1  # prctl option: the signal this process gets when its parent dies
 
 
 def render_remote(task: Task, files: Snapshot, shared: Snapshot) -> JobResult:
     """Render a task from the files it carries, in this worker's own folder; nothing is written
-    outside it. Paths in the task and in the problems found are the client's."""
-    from brochures.build.tasks import forget_cached, render_task
+    outside it. Paths in the task and in the problems found are the client's.
+
+    The render runs in a process forked from this one and bounded like a local build's
+    (site.yaml `limits:`): a document that loops or eats memory fails alone, with the same line,
+    and the Dask worker stays to render the next documents.
+    """
+    from brochures.build.tasks import forget_cached, prepare
+    from brochures.pdf import render  # noqa: F401  WeasyPrint, imported once, before the pool forks
 
     with _lock:
         root = _worker_root()
         if _state["shared"] != shared.key:
             _materialise(root, shared)
             forget_cached()  # templates or catalogues changed: environments built on them are stale
+            _close_pool()  # and its processes hold copies of those environments
             _state["shared"] = shared.key
         _materialise(root, files)
         client_content, client_project = task.catalogue.content_dir, task.project_root
@@ -184,10 +200,67 @@ def render_remote(task: Task, files: Snapshot, shared: Snapshot) -> JobResult:
                  (client_project, root / "project"))
         local = replace(task, catalogue=_relocate(task.catalogue, moves), job=_relocate(task.job, moves),
                         project_root=root / "project")
-        rendered, problems = render_task(local)
+        prepare(local)  # in this process, so that the processes forked from it start warm
+        rendered, problems = _render_bounded(local)
         back = ((root / "content", client_content), (root / "project", client_project))
         return JobResult(problems=[_unmove_problem(p, back) for p in problems],
                          files=[RenderedFile(f.path, f.data, f.pages, f.html) for f in rendered])
+
+
+def _render_bounded(task: Task) -> tuple[list[RenderedFile], list[Problem]]:
+    """`render_task` in this process's pool, within the task's time and memory budget."""
+    from brochures.build.budget import limit_reached, task_budget
+    from brochures.build.workers import Failure, WorkerPool
+
+    if _state["pool"] is None:
+        _allow_children()
+        _state["parent"] = os.getpid()
+        _state["pool"] = WorkerPool(_render_in_child)
+    [(_, outcome)] = list(_state["pool"].run([task], [0], 1, task_budget, limit_reached))
+    if isinstance(outcome, Failure):
+        return [], [Problem(task.job.src_path, outcome.reason)]
+    return outcome
+
+
+def _render_in_child(task: Task) -> tuple[list[RenderedFile], list[Problem]]:
+    """In a render process: first make sure it ends with its Dask worker, then render."""
+    from brochures.build.tasks import render_task
+
+    _die_with_parent()
+    return render_task(task)
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this process when the Dask worker that forked it dies.
+
+    A Dask worker killed outright (SIGKILL, the out-of-memory killer) would otherwise leave its render
+    processes behind, looping on a document or waiting for the next, holding copies of its
+    connections to the scheduler. Linux only (prctl); elsewhere they end with the worker's own exit.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != _state["parent"]:  # the worker died before the kernel was told
+        os._exit(1)
+
+
+def _close_pool() -> None:
+    if _state["pool"] is not None:
+        _state["pool"].close()
+        _state["pool"] = None
+
+
+def _allow_children() -> None:
+    """Let this process fork the render processes.
+
+    Dask starts its workers as daemonic processes (`distributed.worker.daemon`), and
+    multiprocessing refuses children to those. The flag only serves that check here: the pool
+    stops its own processes when this one exits (they are daemonic, and `close` runs at exit).
+    """
+    process = multiprocessing.current_process()
+    if process.daemon:
+        process.daemon = False
 
 
 def _worker_root() -> Path:

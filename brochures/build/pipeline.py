@@ -26,10 +26,11 @@ from brochures.build.record import (
     job_id,
     output_path,
 )
+from brochures.build.budget import limit_reached, task_budget
 from brochures.build.tasks import print_html_path
 from brochures.build.website import build_web, web_documents
 from brochures.build.work import JobResult, Output, Task
-from brochures.build.workers import Budget, Failure, shared_pool
+from brochures.build.workers import Failure, shared_pool
 from brochures.content.bundles import Bundles, load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.editions import EDITIONS_FILE, Edition, edition_catalogue, edition_folder, load_editions
@@ -164,15 +165,16 @@ def _targets(catalogue: Catalogue, bundles: Bundles, options: Options, chosen: t
             problems.append(Problem(catalogue.content_dir / EDITIONS_FILE, "--edition needs editions.yaml, "
                                     "which names the editions of the catalogue"))
             return None
+        _remove_other_layouts(options, None, problems)
         return [Target(catalogue, bundles, options)]
     known = [edition.id for edition in editions]
-    _remove_deleted_editions(options.out_dir, known, problems)
     for edition_id in chosen:
         if edition_id not in known:
             problems.append(Problem(catalogue.content_dir / EDITIONS_FILE,
                                     f"unknown edition '{edition_id}' ({did_you_mean(edition_id, known)})"))
     if any(edition_id not in known for edition_id in chosen):
         return None
+    _remove_other_layouts(options, known, problems)
     plan(catalogue, bundles, options, problems)  # names on the command line, checked once for all editions
     targets = []
     for edition in editions:
@@ -189,22 +191,55 @@ def _targets(catalogue: Catalogue, bundles: Bundles, options: Options, chosen: t
     return targets
 
 
-def _remove_deleted_editions(out_dir: Path, known: list[str], problems: list[Problem]) -> None:
-    """The files of an edition no longer in editions.yaml (its folder holds a build record)."""
+def _remove_other_layouts(options: Options, editions: list[str] | None, problems: list[Problem]) -> None:
+    """Outputs laid out for editions.yaml as it was: with editions, the files built before it at the
+    top of `<out>`; the folders of editions it no longer names (all of them once it is gone).
+
+    Only what a record of this content folder names, and a folder's record only when it says it
+    holds that edition: a build of the same content into a subfolder of `<out>` is left alone.
+    """
+    out_dir, content_dir = options.out_dir, options.content_dir
     if not out_dir.is_dir():
         return
+    top = BuildRecord.load(out_dir)
+    if editions is not None and top.entries and top.edition is None and top.belongs_to(content_dir):
+        _remove_recorded(out_dir, top)
+        problems.append(Problem(None, f"removed the outputs built before editions.yaml at the top of {out_dir}: "
+                                      "each edition now has its own folder there", severity="warning"))
     for folder in sorted(out_dir.iterdir()):
-        record_path = folder / RECORD_NAME
-        if folder.name in known or not record_path.is_file():
+        if folder.name in (editions or ()) or folder.is_symlink() or not (folder / RECORD_NAME).is_file():
             continue
-        for entry in BuildRecord.load(folder).entries.values():
-            for rel in entry.files:
-                path = output_path(folder, rel)
-                if path is not None and _remove_file(path):
-                    _remove_file(path.with_suffix(".html"))
-        _remove_file(record_path)
-        problems.append(Problem(None, f"removed the outputs of edition '{folder.name}', which editions.yaml "
-                                      "no longer names", severity="warning"))
+        record = BuildRecord.load(folder)
+        if record.edition != folder.name or not record.belongs_to(content_dir):
+            continue
+        _remove_recorded(folder, record)
+        _remove_empty_folders(folder, out_dir)
+        why = "which editions.yaml no longer names" if editions is not None else "now that there is no editions.yaml"
+        problems.append(Problem(None, f"removed the outputs of edition '{folder.name}', {why}", severity="warning"))
+
+
+def _remove_recorded(folder: Path, record: BuildRecord) -> None:
+    """Every file `record` names in `folder` (with a PDF's print HTML), the folders inside it this
+    leaves empty, and the record itself."""
+    for entry in record.entries.values():
+        for rel in entry.files:
+            path = output_path(folder, rel)
+            if path is None or not _remove_file(path):
+                continue
+            if path.suffix == ".pdf":
+                _remove_file(print_html_path(path))
+            _remove_empty_folders(path.parent, folder)
+    _remove_file(folder / RECORD_NAME)
+
+
+def _remove_empty_folders(folder: Path, top: Path) -> None:
+    """`folder` and its parents up to `top` (excluded), as long as they are empty."""
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or not a plain folder): the files of someone else
+            return
+        folder = folder.parent
 
 
 def _plan_target(target: Target, force: bool, hasher: Hasher, result: BuildResult,
@@ -224,6 +259,7 @@ def _plan_target(target: Target, force: bool, hasher: Hasher, result: BuildResul
     variant = variant_for(options, catalogue)
     refusal = _output_folder_problem(options)
     target.record = record = BuildRecord.load(options.out_dir)
+    record.edition = target.edition.id if target.edition else None
     if refusal is None and not record.belongs_to(options.content_dir):
         refusal = Problem(options.out_dir / RECORD_NAME, f"this output folder holds the brochures of another "
                           f"content folder ({record.content}); nothing was deleted or overwritten: build into "
@@ -302,7 +338,7 @@ def _run(tasks: list[Task], jobs: int, scheduler: str | None = None) -> Iterator
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i]))
     for task in tasks:
         prepare(task)
-    for index, outcome in shared_pool(run_task).run(tasks, order, jobs, _budget, _limit_reached):
+    for index, outcome in shared_pool(run_task).run(tasks, order, jobs, task_budget, limit_reached):
         if isinstance(outcome, Failure):
             outcome = JobResult(problems=[Problem(tasks[index].job.src_path, outcome.reason)])
         yield index, outcome
@@ -310,26 +346,6 @@ def _run(tasks: list[Task], jobs: int, scheduler: str | None = None) -> Iterator
 
 def _cost(task: Task) -> int:
     return sum(len(t.body) for t in task.job.translations) * (2 if task.options.layout == "booklet" else 1)
-
-
-def _budget(task: Task) -> Budget:
-    limits = task.catalogue.site.limits
-    return Budget(limits.render_seconds, limits.render_memory_mb * 1024 * 1024)
-
-
-def _limit_reached(task: Task, what: str) -> str:
-    """One line for a document whose worker failed: which limit, and how to change it."""
-    limits, name = task.catalogue.site.limits, f"{task.job.lang}/{task.job.name}"
-    if what == "time":
-        return f"{name} not built: rendering took too long ({limits.hint('render_seconds')})"
-    if what == "memory":
-        return f"{name} not built: rendering needed too much memory ({limits.hint('render_memory_mb')})"
-    if what == "recursion":
-        return f"{name} not built: the document is nested too deeply to lay out ({limits.hint('nesting')})"
-    if what == "signal:SIGKILL":
-        return (f"{name} not built: the process rendering it was killed (out of memory? "
-                f"{limits.hint('render_memory_mb')}); the build went on")
-    return f"{name} not built: the process rendering it stopped ({what}); the build went on"
 
 
 def _entry(job: Job, stamp: Fingerprint, outputs: list[Output], out_dir: Path) -> Entry:

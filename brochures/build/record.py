@@ -54,6 +54,7 @@ class BuildRecord:
 
     content: str | None = None
     entries: dict[str, Entry] = field(default_factory=dict)  # job id → entry
+    edition: str | None = None  # the edition this folder holds (editions.yaml), None for a whole catalogue
     rejected: list[str] = field(default_factory=list)  # files named by entries that were refused
 
     @classmethod
@@ -63,8 +64,9 @@ class BuildRecord:
             data = json.loads(read_inside(out_dir / RECORD_NAME, [out_dir], RECORD_BYTES))
             if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
                 return cls()
-            content = data.get("content")
-            record = cls(content if isinstance(content, str) else None)
+            content, edition = data.get("content"), data.get("edition")
+            record = cls(content if isinstance(content, str) else None,
+                         edition=edition if isinstance(edition, str) else None)
             for job_id, fields in data["entries"].items():
                 entry = Entry(**fields)
                 unsafe = [rel for rel in entry.files if not isinstance(rel, str) or
@@ -84,6 +86,7 @@ class BuildRecord:
     def save(self, out_dir: Path, content_dir: Path) -> None:
         """Written atomically, so it always lists files that are on disk (see pipeline.RECORD_EVERY)."""
         data = {"format": RECORD_FORMAT, "content": str(content_dir.resolve()),
+                **({"edition": self.edition} if self.edition else {}),
                 "entries": {job_id: vars(entry) for job_id, entry in sorted(self.entries.items())}}
         write_atomic(out_dir / RECORD_NAME, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 

@@ -14,6 +14,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -80,8 +81,13 @@ class Saves(FileSystemEventHandler):
             self.changed.set()
 
 
-def watch(options: Options, quiet: bool = False, on_build: Callable[[BuildResult], None] | None = None) -> int:
-    """Build, then rebuild after each burst of saves until Ctrl-C (exit 0); `on_build` sees each result."""
+def watch(options: Options, quiet: bool = False, on_build: Callable[[BuildResult], None] | None = None,
+          jobs: int = 1, scheduler: str | None = None, editions: tuple[str, ...] = ()) -> int:
+    """Build, then rebuild after each burst of saves until Ctrl-C (exit 0); `on_build` sees each result.
+
+    `jobs`, `scheduler` and `editions` are the build command's (`--jobs`, `--scheduler`, `--edition`):
+    each build runs as that command would.
+    """
     if not options.content_dir.is_dir():
         print_problems([Problem(options.content_dir, "content folder not found; pass --content DIR")])
         return 1
@@ -95,7 +101,8 @@ def watch(options: Options, quiet: bool = False, on_build: Callable[[BuildResult
     try:
         say(f"watching {', '.join(_display(f) for f in inputs.folders)}; Ctrl-C to stop")
         seen = inputs.fingerprint()
-        _after(rebuild(options, None, quiet), on_build)
+        run = partial(build, jobs=jobs, scheduler=scheduler, editions=editions)
+        _after(rebuild(options, None, quiet, run), on_build)
         while True:
             saves.changed.wait()
             while saves.changed.is_set():  # wait for the burst to end
@@ -105,7 +112,7 @@ def watch(options: Options, quiet: bool = False, on_build: Callable[[BuildResult
             changed = sorted(path for path in seen.keys() | now.keys() if seen.get(path) != now.get(path))
             seen = now
             if changed:
-                _after(rebuild(options, changed, quiet), on_build)
+                _after(rebuild(options, changed, quiet, run), on_build)
     except KeyboardInterrupt:
         say("stopped")
         return 0
@@ -122,11 +129,12 @@ def _after(result: BuildResult | None, on_build: Callable[[BuildResult], None] |
             traceback.print_exc()
 
 
-def rebuild(options: Options, changed: list[Path] | None, quiet: bool) -> BuildResult | None:
-    """One build, as the build command would run it now; its problems, then one result line."""
+def rebuild(options: Options, changed: list[Path] | None, quiet: bool,
+            run: Callable[[Options], BuildResult]) -> BuildResult | None:
+    """One build with `run`, as the build command would run it now; its problems, then one result line."""
     what, why = ("built", "") if changed is None else ("rebuilt", f" ({_names(changed)} changed)")
     try:
-        result = build(replace(options, today=build_date()))
+        result = run(replace(options, today=build_date()))
     except Exception:  # a bug: show it, and keep watching so the session is not lost
         traceback.print_exc()
         say(f"{_clock()} the build crashed (a bug, see above){why}; still watching")

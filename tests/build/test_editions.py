@@ -130,3 +130,45 @@ def test_edition_option_names_a_known_edition(network, build, tmp_path):
     plain = write_tree(tmp_path / "plain", {"a/en.md": topic("A")})
     run = build(plain, "--edition", "north")
     assert run.code == 1 and "--edition needs editions.yaml" in run.err
+
+
+def outputs(folder) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "build-report.json"}
+
+
+def test_adding_or_removing_editions_yaml_removes_the_outputs_laid_out_for_the_other_way(network, build):
+    """Only what the records name goes; a user's file and another build into a subfolder stay."""
+    editions = network / "editions.yaml"
+    text = editions.read_text(encoding="utf-8")
+    editions.unlink()
+    before = build(network, "--lang", "fr", "--html")
+    out = before.out_dir
+    assert before.code == 0, before.err
+    flat = outputs(out)
+    assert {"fr/alpha.pdf", "fr/alpha.print.html", "fr/beta.pdf", "fr/alpha/index.html", "index.html",
+            "assets/web.css"} <= flat, flat
+    (out / "fr" / "notes.txt").write_text("a user's file", encoding="utf-8")
+    archive = build(network, "--lang", "fr", "alpha", out=out / "archive")
+    assert archive.code == 0, archive.err
+    kept = {"fr/notes.txt"} | {f"archive/{rel}" for rel in outputs(out / "archive")}
+
+    editions.write_text(text, encoding="utf-8")
+    run = build(network, "--lang", "fr", "--html")
+    assert run.code == 0, run.err
+    assert [line for line in run.lines if "removed" in line] == [
+        f"warning: removed the outputs built before editions.yaml at the top of {out}: each edition now has "
+        "its own folder there"]
+    per_edition = {rel for rel in outputs(out) if rel.startswith(("north/", "south/"))}
+    assert {"north/fr/alpha.pdf", "north/fr/beta.pdf", "south/fr/alpha.pdf"} <= per_edition
+    assert outputs(out) == kept | per_edition
+    assert not (out / "assets").exists() and not (out / "fr" / "alpha").exists(), "folders left empty go too"
+
+    editions.unlink()
+    run = build(network, "--lang", "fr")
+    assert run.code == 0, run.err
+    assert [line for line in run.lines if "removed" in line] == [
+        "warning: removed the outputs of edition 'north', now that there is no editions.yaml",
+        "warning: removed the outputs of edition 'south', now that there is no editions.yaml"]
+    assert not (out / "north").exists() and not (out / "south").exists()
+    assert {"fr/alpha.pdf", "fr/beta.pdf", "index.html"} | kept <= outputs(out)
+    assert "Network Default" in pdf_text(out / "fr" / "alpha.pdf")

@@ -8,6 +8,7 @@ import signal
 import time
 from pathlib import Path
 
+from tests.build.test_editions import EDITIONS, SITE
 from tests.conftest import pdf_text, write_tree
 from tests.running import Running
 
@@ -17,8 +18,9 @@ TIMEOUT = 15  # seconds for any one expected line; the whole test takes about 4
 class Watcher(Running):
     """The watch command in a subprocess, its output lines read as they come."""
 
-    def __init__(self, content: Path, out: Path, env: dict[str, str] | None = None) -> None:
-        super().__init__(["watch", "--content", str(content), "--out", str(out)], content.parent, TIMEOUT, env)
+    def __init__(self, content: Path, out: Path, *options: str, env: dict[str, str] | None = None) -> None:
+        super().__init__(["watch", "--content", str(content), "--out", str(out), *options], content.parent,
+                         TIMEOUT, env)
 
 
 def topic(title: str) -> str:
@@ -81,3 +83,21 @@ def test_watch_stops_cleanly_on_sigterm(tmp_path):
     assert any(line.endswith("stopped") for line in rest), rest
     assert list((tmp_path / "dist").rglob("*.tmp")) == []
     assert list(system_temp.iterdir()) == [], "no font or work folder left in the temporary folder"
+
+
+def test_watch_builds_the_editions_it_is_given(tmp_path):
+    content = write_tree(tmp_path / "content", {"site.yaml": SITE, "editions.yaml": EDITIONS,
+                                                "alpha/fr.md": topic("Alpha"), "beta/fr.md": topic("Beta")})
+    out = tmp_path / "dist"
+    watcher = Watcher(content, out, "--edition", "north", "--lang", "fr", "--jobs", "1")
+    try:
+        watcher.wait_for("built 2 brochure(s), 0 error(s)")
+        (content / "alpha" / "fr.md").write_text(topic("Alpha again"), encoding="utf-8")
+        line = watcher.wait_for("rebuilt")[-1]
+        assert line.endswith("rebuilt 1 brochure(s), 0 error(s) (content/alpha/fr.md changed)"), line
+    finally:
+        code, rest = watcher.stop()
+    assert code == 0, rest
+    assert "Alpha again" in pdf_text(out / "north" / "fr" / "alpha.pdf")
+    assert "819-555-0101" in pdf_text(out / "north" / "fr" / "beta.pdf")
+    assert not (out / "south").exists() and not (out / "fr").exists(), "only the edition asked for"
