@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+import distributed  # a dependency: when it is missing these tests fail, never skip
 import pytest
 
 from brochures.build.pipeline import BuildResult, build
@@ -21,8 +22,6 @@ from brochures.build.plan import Options
 from tests.build.test_watch import Watcher
 from tests.build.test_workers import _workers
 from tests.conftest import BRANDED, MINIMAL_EN, write_tree
-
-distributed = pytest.importorskip("distributed")
 
 DASHBOARD = "127.0.0.1:0"  # any free port: 8787 may be another cluster's (the benchmarks')
 EXTRA = "---\ntitle: Topic {n}\nrelated: [hand-care]\n---\n## Section\n\nPlain words for patients, topic {n}.\n"
