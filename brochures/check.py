@@ -15,7 +15,7 @@ from brochures.content.frontmatter import Translation
 from brochures.content.review import overdue_problems
 from brochures.content.sync import sync_problems
 from brochures.html.fonts import stylesheet_font_problems
-from brochures.html.messages import catalogue_gaps, load_messages
+from brochures.html.messages import catalogue_gaps, load_messages, template_messages
 from brochures.html.topic import locales_dirs, topic_context
 from brochures.problems import ContentError, Problem
 
@@ -37,17 +37,18 @@ def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = Fals
         load_editions(catalogue)
     except ContentError as exc:
         problems.extend(exc.problems)
+    used = template_messages([TEMPLATES_DIR])  # read once for every language
     for lang in catalogue.site.languages:
         try:
             messages = load_messages(locales_dirs(catalogue), lang)
         except ContentError as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(catalogue_gaps(messages, [TEMPLATES_DIR]))
+        problems.extend(catalogue_gaps(messages, used))
     problems.extend(sync_problems(catalogue))
     for topic in catalogue.topics.values():
         for translation in topic.translations.values():
-            problems.extend(topic_context(catalogue, translation)[1])
+            problems.extend(topic_context(catalogue, translation, strict, layout=False)[1])
     problems.extend(overdue_problems(_translations(catalogue), catalogue.site.review_months, today, strict))
     clinic = content_dir / "styles"
     stylesheets = [clinic / p.name if os.path.lexists(clinic / p.name) else p for p in sorted(STYLES_DIR.glob("*.css"))]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
+from brochures.build.budget import limit_reached, task_budget
 from brochures.build.plan import Job, Options, Plan, plan, variant_for
 from brochures.build.record import (
     RECORD_NAME,
@@ -26,7 +27,6 @@ from brochures.build.record import (
     job_id,
     output_path,
 )
-from brochures.build.budget import limit_reached, task_budget
 from brochures.build.tasks import print_html_path
 from brochures.build.website import build_web, web_documents
 from brochures.build.work import JobResult, Output, Task

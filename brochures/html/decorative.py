@@ -13,8 +13,6 @@ import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PIL import Image, ImageFile, UnidentifiedImageError
-
 DECORATIVE_CLASS = "decorative"
 CSS_PX_PER_INCH = 96
 SVG_LENGTH_RE = re.compile(r"^\s*([\d.]+)\s*(px)?\s*$")
@@ -28,6 +26,8 @@ def image_size(path: Path) -> tuple[float, float] | None:
     """The natural size in CSS pixels, or None when the file does not say."""
     if path.suffix.lower() == ".svg":
         return _svg_size(path)
+    from PIL import Image, UnidentifiedImageError  # only for topics with pictures
+
     try:
         with Image.open(path) as image:
             dpi = image.info.get("dpi", (CSS_PX_PER_INCH, CSS_PX_PER_INCH))[0] or CSS_PX_PER_INCH
@@ -50,6 +50,8 @@ def image_problem(path: Path, max_pixels: int, limit_hint: str) -> str | None:
         except ET.ParseError as exc:
             return f"is not a readable SVG drawing ({exc}); export it again"
         return None
+    from PIL import Image, ImageFile, UnidentifiedImageError  # only for topics with pictures
+
     lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint turns it on when imported: not here
     try:
         ImageFile.LOAD_TRUNCATED_IMAGES = False

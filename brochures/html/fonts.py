@@ -12,6 +12,7 @@ neither has would print as an empty box: such characters, in the text or generat
 from __future__ import annotations
 
 import base64
+import json
 from functools import lru_cache
 from html.parser import HTMLParser
 from io import BytesIO
@@ -21,7 +22,6 @@ from typing import Callable
 import fontpkg_atkinson_hyperlegible as atkinson
 import fontpkg_source_sans_3 as source_sans
 import tinycss2
-from fontTools.ttLib import TTFont
 
 from brochures.cache import derived
 from brochures.files import FileRefused, read_inside
@@ -40,6 +40,7 @@ SYMBOL_DIR: Path = source_sans.ROOT / "files"
 SYMBOL_FILE = "SourceSans3[wght].ttf"
 SYMBOL_WEIGHT = 400  # the variable font's default is 200, too thin for markers
 SYMBOL_FORMAT = 1  # how `symbol_font` makes the static font: change it when that code changes
+CHARSETS_FORMAT = 1  # how `_charsets` reads the character maps: likewise
 SYMBOL_RANGE = range(0x2000, 0x2C00)  # punctuation, arrows, shapes, symbols, dingbats: what it adds
 # Kept although the text font has them: text shaping puts the space after a symbol (a list
 # marker "● ") in the symbol's run, and a missing space would print as a box.
@@ -75,7 +76,7 @@ def symbol_font() -> bytes:
     """
     import fontTools
 
-    codes = sorted(_symbol_codes())
+    codes = sorted(_charsets()[1])
     source = (SYMBOL_DIR / SYMBOL_FILE).read_bytes()
     made_from = repr((SYMBOL_FORMAT, fontTools.version, SYMBOL_WEIGHT, codes)).encode() + source
     return derived("symbols", made_from, lambda: _static_symbols(source, codes))
@@ -83,6 +84,7 @@ def symbol_font() -> bytes:
 
 def _static_symbols(source: bytes, codes: list[int]) -> bytes:
     from fontTools import subset  # only to render: `check` needs the character sets alone
+    from fontTools.ttLib import TTFont
     from fontTools.varLib.instancer import instantiateVariableFont
 
     font = TTFont(BytesIO(source), lazy=True, recalcTimestamp=False)
@@ -102,29 +104,43 @@ def _static_symbols(source: bytes, codes: list[int]) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def _text_covered() -> frozenset[int]:
-    """Code points present in every face of the text font, so bold and italic are covered too."""
+def _charsets() -> tuple[frozenset[int], frozenset[int]]:
+    """(code points every face of the text font draws, so bold and italic are covered too; code
+    points `symbol_font` keeps: the spaces, and the symbols the text font lacks).
+
+    Read from the fonts' character maps once and kept in the user's cache: reading them cost
+    each new process more than checking a topic.
+    """
+    text_files = [FONT_DIR / name for name, _, _ in FACES]
+    symbol_file = SYMBOL_DIR / SYMBOL_FILE
+    made_from = repr((CHARSETS_FORMAT, sorted(SYMBOL_SPACES), SYMBOL_RANGE)).encode() + b"".join(
+        path.read_bytes() for path in [*text_files, symbol_file])
+    text, symbols = json.loads(derived("charsets", made_from,
+                                       lambda: json.dumps(_read_charsets(text_files, symbol_file)).encode()))
+    return frozenset(text), frozenset(symbols)
+
+
+def _read_charsets(text_files: list[Path], symbol_file: Path) -> tuple[list[int], list[int]]:
+    from fontTools.ttLib import TTFont  # only when the cache has no entry: `check` rarely imports it
+
+    
     sets = []
-    for name, _, _ in FACES:
-        with TTFont(FONT_DIR / name, lazy=True) as font:
+    for path in text_files:
+        with TTFont(path, lazy=True) as font:
             sets.append(set(font.getBestCmap()))
-    return frozenset(set.intersection(*sets))
-
-
-@lru_cache(maxsize=1)
-def _symbol_codes() -> frozenset[int]:
-    """The code points `symbol_font` keeps: the spaces, and the symbols the text font lacks."""
-    text_font = _text_covered()
-    with TTFont(SYMBOL_DIR / SYMBOL_FILE, lazy=True) as font:
-        return frozenset(code for code in font.getBestCmap()
-                         if code in SYMBOL_SPACES or (code in SYMBOL_RANGE and code not in text_font))
+    text = set.intersection(*sets)
+    with TTFont(symbol_file, lazy=True) as font:
+        symbols = {code for code in font.getBestCmap()
+                   if code in SYMBOL_SPACES or (code in SYMBOL_RANGE and code not in text)}
+    return sorted(text), sorted(symbols)
 
 
 @lru_cache(maxsize=1)
 def _covered() -> frozenset[int]:
     """Code points the text font draws in every face, and those the symbol font adds (read from
     the variable font: making the static one takes a third of a second `check` need not spend)."""
-    return _text_covered() | _symbol_codes()
+    text, symbols = _charsets()
+    return text | symbols
 
 
 @lru_cache(maxsize=64)

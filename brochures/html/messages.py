@@ -118,13 +118,14 @@ def template_messages(template_dirs: Sequence[Path]) -> dict[str, tuple[Path, in
     return found
 
 
-def catalogue_gaps(messages: Messages, template_dirs: Sequence[Path]) -> list[Problem]:
-    """A problem for each template message this language's catalogue does not translate."""
+def catalogue_gaps(messages: Messages, used: dict[str, tuple[Path, int]]) -> list[Problem]:
+    """A problem for each message the templates use (`template_messages`) that this language's
+    catalogue does not translate."""
     if messages.catalogue_path is None:
         return []
     return [
         Problem(messages.catalogue_path, f"no translation for layout text '{text}' "
                                          f"(used in {path.name}:{line}); add it to the catalogue")
-        for text, (path, line) in template_messages(template_dirs).items()
+        for text, (path, line) in used.items()
         if text not in messages.translations
     ]
