@@ -24,7 +24,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The package's modules compiled ahead (as pip does for an installed package): each run of build.py
+# would otherwise compile them again where PYTHONDONTWRITEBYTECODE is set, a tenth of a second or more.
 build: $(STAMP) system-deps
+	$(BIN)/python -m compileall -q brochures
 	$(BIN)/python build.py
 
 system-deps:

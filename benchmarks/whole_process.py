@@ -100,6 +100,9 @@ def main() -> None:
     parser.add_argument("--peer", default="/tmp/peer-venv/bin/python", help="python of a venv with md2weasypdf")
     args = parser.parse_args()
     py = sys.executable
+    # Compiled like an installed package's modules (pip compiles WeasyPrint's and the peer's at install;
+    # an editable install is compiled on first import, unless PYTHONDONTWRITEBYTECODE says not to).
+    subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "brochures")], check=True)
     work = Path(tempfile.mkdtemp(prefix="brochures-bench-"))
     content = catalogue(work, 4)  # 12 topics × 2 languages = 24 brochures
     subprocess.run([py, "build.py", "--content", str(content), "--out", str(work / "html"), "--html", "--no-web", "-q"],
