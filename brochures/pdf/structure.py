@@ -42,6 +42,19 @@ HYPHENS = ("-", "\u2010")
 DESCRIPTION_LIMIT = 120
 
 
+class _Names:
+    """`pikepdf.Name.X` makes a new object each time, which costs as much as reading one from the
+    PDF; the repair compares thousands of roles, so each name is made once here."""
+
+    def __getattr__(self, name: str) -> Name:
+        value = getattr(Name, name)
+        setattr(self, name, value)
+        return value
+
+
+NAMES = _Names()
+
+
 @dataclass
 class Origins:
     """What WeasyPrint knew while tagging and the PDF does not say."""
@@ -189,7 +202,7 @@ class _Tree:
         moved = []
         for kid in self.kids(element):
             if isinstance(kid, int):
-                kid = self.pdf.make_indirect(Dictionary(Type=Name.MCR, Pg=element.Pg, MCID=kid))
+                kid = self.pdf.make_indirect(Dictionary(Type=NAMES.MCR, Pg=element.Pg, MCID=kid))
             moved.append(kid)
         return moved
 
@@ -227,18 +240,18 @@ class _Tree:
                 kept.append(area)
                 continue
             for note in (kid for kid in self.kids(area) if _is_element(kid)):
-                note.S = Name.Note
+                note.S = NAMES.Note
                 note.ID = String(f"note-{note.objgen[0]}")
                 key = self.key(note)
                 block = calls.get(key[0]) if key is not None else None
-                while block is not None and block.get("/S") in (Name.Span, Name.NonStruct, Name.Link):
+                while block is not None and block.get("/S") in (NAMES.Span, NAMES.NonStruct, NAMES.Link):
                     block = block.get("/P")
                 if block is None or "/P" not in block:
                     unplaced.append(note)
-                elif block.get("/S") in (Name.P, Name.H1, Name.H2, Name.H3, Name.H4, Name.H5, Name.H6):
+                elif block.get("/S") in (NAMES.P, NAMES.H1, NAMES.H2, NAMES.H3, NAMES.H4, NAMES.H5, NAMES.H6):
                     siblings = self.kids(block.P)
                     at = next(i for i, kid in enumerate(siblings) if kid.objgen == block.objgen) + 1
-                    while at < len(siblings) and _is_element(siblings[at]) and siblings[at].S == Name.Note:
+                    while at < len(siblings) and _is_element(siblings[at]) and siblings[at].S == NAMES.Note:
                         at += 1  # after the notes of earlier calls in the same paragraph
                     self.set_kids(block.P, siblings[:at] + [note] + siblings[at:])
                 else:
@@ -246,7 +259,7 @@ class _Tree:
         self.set_kids(document, kept + unplaced)
 
     def map_header_ids(self, repeated, kept) -> None:
-        ids = [[cell.ID for cell in self.walk(node) if cell.get("/S") == Name.TH and "/ID" in cell]
+        ids = [[cell.ID for cell in self.walk(node) if cell.get("/S") == NAMES.TH and "/ID" in cell]
                for node in (repeated, kept)]
         for old, new in zip(*ids):
             self.header_ids[bytes(old)] = new
@@ -263,33 +276,35 @@ class _Tree:
         if in_link:
             kept = []
             for kid in self.kids(node):
-                if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR \
-                        and kid.Obj.get("/Subtype") == Name.Link:
+                if isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.OBJR \
+                        and kid.Obj.get("/Subtype") == NAMES.Link:
                     self.dropped_annotations.add(kid.Obj.objgen)
                 else:
                     kept.append(kid)
             self.store(node, kept)
         for kid in self.kids(node):
             if _is_element(kid):
-                self.single_annotations(kid, in_link or node.get("/S") == Name.Link)
+                self.single_annotations(kid, in_link or node.get("/S") == NAMES.Link)
 
     def tidy(self, node) -> bool:
         """Fix `node`'s subtree in place; False when it is empty and should go."""
         kids = [kid for kid in self.kids(node) if not _is_element(kid) or self.tidy(kid)]
         role = node.get("/S")
-        if role == Name.Link:
+        if role == NAMES.Link:
             kids = self.fold_links(kids)
             if node.objgen[0] in self.origins.silent_links and "/Alt" not in node:
                 node.Alt = String(self.origins.silent_links[node.objgen[0]])  # an image link: its alt
-            if not any(isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR for kid in kids):
-                node.S = Name.Span  # a link to nowhere: WeasyPrint wrote no annotation for it
-        if role == Name.LI:
+            if not any(isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.OBJR for kid in kids):
+                node.S = NAMES.Span  # a link to nowhere: WeasyPrint wrote no annotation for it
+        if role == NAMES.LI:
             kids = self.list_item(node, kids)
-        if role == Name.TH:
+        if role == NAMES.TH:
             self.scope(node)
-        if role == Name.TD and self.header_ids and "/A" in node and "/Headers" in node.A:
+        if role == NAMES.TD and self.header_ids and "/A" in node and "/Headers" in node.A:
             node.A.Headers = Array([self.header_ids.get(bytes(h), h) for h in node.A.Headers])
-        if [_identity(kid) for kid in kids] != [_identity(kid) for kid in self.kids(node)]:
+        before = self.kids(node)
+        if len(kids) != len(before) or any(new is not old and _identity(new) != _identity(old)
+                                           for new, old in zip(kids, before)):
             self.set_kids(node, kids)
         return bool(kids) or "/Alt" in node or "/ActualText" in node
 
@@ -297,7 +312,7 @@ class _Tree:
         """A `Link` inside a `Link` (a link's ::after text) gives its content to the outer one."""
         out = []
         for kid in kids:
-            if _is_element(kid) and kid.get("/S") == Name.Link:
+            if _is_element(kid) and kid.get("/S") == NAMES.Link:
                 out.extend(self.fold_links(self.moved_kids(kid)))
             else:
                 out.append(kid)
@@ -307,16 +322,16 @@ class _Tree:
         """`LI` holds `Lbl` and `LBody` only: anything else is wrapped in an `LBody`."""
         out: list = []
         for kid in kids:
-            if _is_element(kid) and kid.get("/S") in (Name.Lbl, Name.LBody):
+            if _is_element(kid) and kid.get("/S") in (NAMES.Lbl, NAMES.LBody):
                 out.append(kid)
                 continue
             if not (out and isinstance(out[-1], _Wrapper)):
-                body = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LBody, P=item, K=Array()))
+                body = self.pdf.make_indirect(Dictionary(Type=NAMES.StructElem, S=NAMES.LBody, P=item, K=Array()))
                 if "/Pg" in item:
                     body.Pg = item.Pg
                 out.append(_Wrapper(body))
             out[-1].kids.append(kid if _is_element(kid) or not isinstance(kid, int)
-                                else self.pdf.make_indirect(Dictionary(Type=Name.MCR, Pg=item.Pg, MCID=kid)))
+                                else self.pdf.make_indirect(Dictionary(Type=NAMES.MCR, Pg=item.Pg, MCID=kid)))
         result = []
         for kid in out:
             if isinstance(kid, _Wrapper):
@@ -331,11 +346,11 @@ class _Tree:
         row = cell.get("/P")
         group = row.get("/P") if row is not None else None
         cells = [kid for kid in self.kids(row)] if row is not None else []
-        in_header_row = group is not None and group.get("/S") == Name.THead or \
-            all(_is_element(kid) and kid.get("/S") == Name.TH for kid in cells)
+        in_header_row = group is not None and group.get("/S") == NAMES.THead or \
+            all(_is_element(kid) and kid.get("/S") == NAMES.TH for kid in cells)
         if "/A" not in cell:
-            cell.A = Dictionary(O=Name.Table)
-        cell.A.Scope = Name.Column if in_header_row else Name.Row
+            cell.A = Dictionary(O=NAMES.Table)
+        cell.A.Scope = NAMES.Column if in_header_row else NAMES.Row
 
 
 class _Wrapper:
@@ -354,10 +369,10 @@ def _parent_tree(tree: _Tree, document) -> tuple[dict[int, dict[int, object]], d
         for kid in tree.kids(element):
             if isinstance(kid, int):
                 marked.setdefault(tree.page(element), {})[kid] = element
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.MCR:
                 page = tree.pages.get(kid.Pg.objgen, -1) if "/Pg" in kid else tree.page(element)
                 marked.setdefault(page, {})[int(kid.MCID)] = element
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR and "/StructParent" in kid.Obj:
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.OBJR and "/StructParent" in kid.Obj:
                 objects[int(kid.Obj.StructParent)] = element
     return marked, objects
 
@@ -407,14 +422,14 @@ def _mark_content(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]],
 
         resources = page.obj.get("/Resources", Dictionary())
         forms = [xobject for xobject in (resources.get("/XObject") or Dictionary()).values()
-                 if xobject.get("/Subtype") == Name.Form]
+                 if xobject.get("/Subtype") == NAMES.Form]
         contents = page.obj.get("/Contents")
         streams = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
         for stream in [*streams, *forms]:
             data = stream.read_bytes()
             edited = _MARKED.sub(edit, data)
             if edited != data:
-                stream.write(zlib.compress(edited), filter=Name.FlateDecode)
+                stream.write(zlib.compress(edited), filter=NAMES.FlateDecode)
 
 
 def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, int]]) -> None:
@@ -423,7 +438,7 @@ def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, 
         if "/Annots" in page.obj:
             page.obj.Annots = Array([a for a in page.obj.Annots if a.objgen not in dropped])
         for annotation in page.obj.get("/Annots") or []:
-            if annotation.get("/Subtype") != Name.Link:
+            if annotation.get("/Subtype") != NAMES.Link:
                 continue
             description = origins.links.get(annotation.objgen[0])
             if description:
