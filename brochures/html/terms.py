@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from typing import Iterable
 
 from brochures.html.typography import PROTECTED_RE
@@ -37,6 +38,7 @@ STEM_RE = re.compile(r"^.{3,}(?:%s)$" % "|".join(MEDICINE_STEMS))  # a stem afte
 DIGIT_RE = re.compile(r"\d")
 
 
+@lru_cache(maxsize=8192)  # a catalogue repeats its words; each is judged once per process
 def is_term(word: str, listed: frozenset[str]) -> bool:
     if len(word) < 2 or not any(c.isalpha() for c in word):
         return False

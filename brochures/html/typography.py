@@ -43,6 +43,7 @@ PROTECTED_RE = re.compile(
 )
 GAP = f"[ \\t\\n\\r{NBSP}{MARK}]*"  # spaces and slot ends between a word and its punctuation
 AFTER_WORD = f"(?<=[^\\s{MARK}{BLOCK};:!?])"
+QUOTE_RE = re.compile("[\"']")
 OPENING_CONTEXT = f" \t\n\r{NBSP}{BLOCK}([{{«“‘—–-/"
 
 Rule = Callable[[str], str]
@@ -133,24 +134,28 @@ def _french_rules(convention: str) -> list[Rule]:
 def _quotes(stream: str, english: bool) -> str:
     """Straight quotes to typographic ones: opening after a space or a bracket, else closing.
 
-    French prints « » for quotes (“ ” inside them) and ’ for every apostrophe.
+    French prints « » for quotes (“ ” inside them) and ’ for every apostrophe. Only the quotes
+    are visited, each looking back to the last printed character (a slot end prints nothing).
     """
+    positions = [match.start() for match in QUOTE_RE.finditer(stream)]
+    if not positions:
+        return stream
     spans = _protected(stream)
-    out: list[str] = []
+    chars = list(stream)
     depth = 0
-    previous = BLOCK  # the last printed character, across slot ends
-    for index, char in enumerate(stream):
-        if char in "\"'" and not any(s <= index < e for s, e in spans):
-            opening = previous in OPENING_CONTEXT
-            if char == "'":
-                char = "‘" if english and opening else "’"
-            elif opening:
-                char = "“" if english or depth else "«"
-                depth += 1
-            else:
-                depth = max(depth - 1, 0)
-                char = "”" if english or depth else "»"
-        if char != MARK:
-            previous = char
-        out.append(char)
-    return "".join(out)
+    for index in positions:
+        if any(s <= index < e for s, e in spans):
+            continue
+        before = index - 1
+        while before >= 0 and chars[before] == MARK:
+            before -= 1
+        opening = (chars[before] if before >= 0 else BLOCK) in OPENING_CONTEXT
+        if chars[index] == "'":
+            chars[index] = "‘" if english and opening else "’"
+        elif opening:
+            chars[index] = "“" if english or depth else "«"
+            depth += 1
+        else:
+            depth = max(depth - 1, 0)
+            chars[index] = "”" if english or depth else "»"
+    return "".join(chars)
