@@ -6,9 +6,11 @@ The peer is md2weasypdf 0.1.0, kept out of the project's dependencies; install i
 
     python3 -m venv /tmp/peer-venv && /tmp/peer-venv/bin/pip install md2weasypdf==0.1.0
 
-Every command runs as a new process, rounds interleaved (each round runs every command once,
-in a shuffled order), and the median is reported: on a shared machine, ratios from the same
-rounds are what to quote, not the absolute times. "WeasyPrint alone" renders the HTML this
+Every command runs as a new process, in rounds: each round runs every command once, the commands
+compared with each other next to each other in a shuffled order. Each ratio is the median of the
+rounds' own ratios (both sides measured within seconds of each other), with the ratio of the
+fastest runs beside it: on a shared machine whose speed drifts, those are what to quote, not
+the absolute times. "WeasyPrint alone" renders the HTML this
 project wrote for the same brochures (`--html`), with the same stylesheets, fonts and PDF
 options, in a process that imports nothing else.
 """
@@ -128,30 +130,36 @@ def main() -> None:
                                                  str(work / "peer-in" / "immunotherapy.md"), str(work / "peer")]
     else:
         print(f"(no peer: {args.peer} not found; see the instructions at the top of this file)")
+    # Commands compared with each other run next to each other, in a shuffled order, so that a
+    # slower spell of a shared machine weighs on both sides of a ratio alike.
+    groups = [[name for name in commands if name.startswith("single")],
+              [name for name in commands if name.startswith("24")],
+              ["no-op rebuild of 24", "check", "import weasyprint"]]
     times: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.rounds):
-        names = list(commands)
-        random.shuffle(names)
-        for name in names:
-            wall, used = timed(commands[name])
-            times[name].append(wall)
-            cpu[name].append(used)
-    median = {name: statistics.median(values) for name, values in times.items()}
-    cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
-    print(f"{args.rounds} interleaved rounds, median seconds per whole process (wall; CPU):")
+        random.shuffle(groups)
+        for group in groups:
+            for name in random.sample(group, len(group)):
+                wall, used = timed(commands[name])
+                times[name].append(wall)
+                cpu[name].append(used)
+    print(f"{args.rounds} rounds, seconds per whole process: median (min–max) wall; median CPU")
     for name in commands:
-        print(f"  {name:28s} {median[name]:6.2f} s (min {min(times[name]):.2f}, max {max(times[name]):.2f}); "
-              f"CPU {cpu_median[name]:6.2f} s")
-    print("ratios (wall; CPU):")
+        print(f"  {name:28s} {statistics.median(times[name]):6.2f} s ({min(times[name]):.2f}–{max(times[name]):.2f}); "
+              f"CPU {statistics.median(cpu[name]):6.2f} s")
+    print("ratios: median of the rounds' own ratios (wall; CPU), and fastest against fastest (wall):")
     ratios = [("single", "single: this project", "single: WeasyPrint alone"),
               ("single vs peer", "single: this project", "single: md2weasypdf 0.1.0"),
               ("24 in one process", "24: this project", "24: WeasyPrint alone"),
               ("no-op rebuild vs import weasyprint", "no-op rebuild of 24", "import weasyprint"),
               ("check vs import weasyprint", "check", "import weasyprint")]
     for label, ours, theirs in ratios:
-        if theirs in median:
-            print(f"  {label:36s} {median[ours] / median[theirs]:.2f}×; {cpu_median[ours] / cpu_median[theirs]:.2f}×")
+        if theirs not in times:
+            continue
+        wall = statistics.median(a / b for a, b in zip(times[ours], times[theirs]))
+        used = statistics.median(a / b for a, b in zip(cpu[ours], cpu[theirs]))
+        print(f"  {label:36s} {wall:.2f}×; {used:.2f}×; fastest {min(times[ours]) / min(times[theirs]):.2f}×")
     shutil.rmtree(work, ignore_errors=True)
 
 
