@@ -229,6 +229,8 @@ class _Tree:
         """CSS footnotes (`float: footnote`) become `Note` elements read after the paragraph that
         calls them; WeasyPrint puts each page's footnote area between the pages' elements, which
         would also keep a table or list continued across that page break in two."""
+        if not self.origins.footnote_areas:
+            return
         calls = {}
         for element in self.walk(document):
             key = self.key(element)
@@ -271,25 +273,25 @@ class _Tree:
                 yield from self.walk(kid)
 
     # Rules a screen reader relies on ----------------------------------------------------
-    def single_annotations(self, node, in_link: bool = False) -> None:
+    def drop_copied_annotations(self, node) -> None:
         """One annotation per link: WeasyPrint gives every box inside a link its own copy."""
-        if in_link:
-            kept = []
-            for kid in self.kids(node):
-                if isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.OBJR \
-                        and kid.Obj.get("/Subtype") == NAMES.Link:
-                    self.dropped_annotations.add(kid.Obj.objgen)
-                else:
-                    kept.append(kid)
-            self.store(node, kept)
+        kept = []
         for kid in self.kids(node):
-            if _is_element(kid):
-                self.single_annotations(kid, in_link or node.get("/S") == NAMES.Link)
+            if isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.OBJR \
+                    and kid.Obj.get("/Subtype") == NAMES.Link:
+                self.dropped_annotations.add(kid.Obj.objgen)
+            else:
+                kept.append(kid)
+        self.store(node, kept)
 
-    def tidy(self, node) -> bool:
-        """Fix `node`'s subtree in place; False when it is empty and should go."""
-        kids = [kid for kid in self.kids(node) if not _is_element(kid) or self.tidy(kid)]
+    def tidy(self, node, in_link: bool = False) -> bool:
+        """Fix `node`'s subtree in place; False when it is empty and should go. `in_link`: inside
+        a `Link`, whose copied annotations go (`drop_copied_annotations`) before anything else."""
+        if in_link:
+            self.drop_copied_annotations(node)
         role = node.get("/S")
+        inner = in_link or role == NAMES.Link
+        kids = [kid for kid in self.kids(node) if not _is_element(kid) or self.tidy(kid, inner)]
         if role == NAMES.Link:
             kids = self.fold_links(kids)
             if node.objgen[0] in self.origins.silent_links and "/Alt" not in node:
@@ -459,7 +461,6 @@ def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
         tree = _Tree(pdf, origins)
         tree.place_footnotes(document)
         tree.set_kids(document, tree.merge(tree.kids(document)))
-        tree.single_annotations(document)
         tree.tidy(document)
         marked, objects = _parent_tree(tree, document)
         nums = Array()
