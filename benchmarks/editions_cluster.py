@@ -79,6 +79,7 @@ def main() -> None:
     documents = args.topics * 2 * args.editions
     env = dict(os.environ, SOURCE_DATE_EPOCH="1790000000")
     py = sys.executable
+    subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "brochures")], check=True)  # as installed
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                       silence_logs=50) as cluster:
         commands = {
