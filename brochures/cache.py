@@ -1,10 +1,11 @@
 """A per-user cache of what the build derives from installed files, so a new process need not redo it.
 
-Only data made from the project's own dependencies goes here, never content: the symbol font
-(a third of a second to make) and Jinja2's compiled templates. Each entry is named after a hash
-of everything it is made from, so an upgrade or an edit simply misses; each carries a hash of
-its own bytes, so a damaged entry is made again rather than used. A cache that cannot be read
-or written costs time, never a brochure.
+Only what the build derives itself goes here, never a copy of content: the symbol font (a third
+of a second to make) and the fonts' character sets, from the installed font packages, and
+Jinja2's compiled templates (the project's and a clinic's own, compiled by the sandbox, each
+checked against its source). Each entry is named after a hash of everything it is made from, so
+an upgrade or an edit simply misses; each carries a hash of its own bytes, so a damaged entry is
+made again rather than used. A cache that cannot be read or written costs time, never a brochure.
 
 The folder is `$BROCHURES_CACHE`, else `$XDG_CACHE_HOME/brochures`, else `~/.cache/brochures`.
 """
