@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from brochures.cache import CACHE_ENV, cache_dir, derived
 from brochures.html import fonts
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -101,3 +105,28 @@ def test_the_cached_symbol_font_is_the_one_made_from_the_packaged_font(cache: Pa
     finally:
         fonts.symbol_font.cache_clear()
         fonts._charsets.cache_clear()
+
+
+def test_damaged_compiled_templates_are_compiled_again(tmp_path: Path) -> None:
+    """A new process reads the compiled templates an earlier one stored; garbage, a cut file or a
+    pipe in their place changes nothing in the brochure."""
+    env = {**os.environ, CACHE_ENV: str(tmp_path / "cache")}
+    command = [sys.executable, str(ROOT / "build.py"), "--content", str(ROOT / "content"), "immunotherapy",
+               "--lang", "fr", "--no-web", "--force", "-q"]
+    first = subprocess.run(command + ["--out", str(tmp_path / "a")], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    (templates,) = (tmp_path / "cache").glob("templates-*")
+    entries = sorted(templates.iterdir())
+    assert len(entries) >= 5  # the brochure's templates and partials
+    for n, entry in enumerate(entries):
+        if n % 3 == 0:
+            entry.write_bytes(b"not compiled code")
+        elif n % 3 == 1:
+            entry.write_bytes(entry.read_bytes()[:20])
+        else:
+            entry.unlink()
+            os.mkfifo(entry)
+    again = subprocess.run(command + ["--out", str(tmp_path / "b")], env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "a/fr/immunotherapy.pdf").read_bytes() == (tmp_path / "b/fr/immunotherapy.pdf").read_bytes()

@@ -12,6 +12,7 @@ import os
 import re
 import traceback
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Callable
 
@@ -25,6 +26,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
+from jinja2.bccache import Bucket
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -169,6 +171,28 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
+class _TemplateCache(FileSystemBytecodeCache):
+    """Jinja2's file cache of compiled templates, where an entry that cannot be read (damaged,
+    not a plain file) or written (a full or read-only disk) only means compiling again."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        path = Path(self._get_cache_filename(bucket))
+        try:
+            data = read_inside(path, [path.parent], TEMPLATE_BYTES * 4)
+        except FileRefused:
+            return  # none yet (or not a plain file): compile
+        try:
+            bucket.load_bytecode(BytesIO(data))
+        except Exception:  # damaged: Jinja2 checks the code's version and source, not its bytes
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def compiled_templates() -> FileSystemBytecodeCache | None:
     """Templates compiled by an earlier process, from the user's cache (brochures/cache.py):
     compiling the brochure's dozen templates costs each new process about 40 ms.
@@ -182,7 +206,7 @@ def compiled_templates() -> FileSystemBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # no cache: compile in every process
-    return FileSystemBytecodeCache(str(folder))
+    return _TemplateCache(str(folder))
 
 
 class PageRenderer:
