@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from brochures import __version__ as brochures_version
 from brochures.build.pipeline import Options, build
 from brochures.build.record import RECORD_NAME
 from tests.conftest import ROOT, write_tree
@@ -149,3 +150,14 @@ def test_interrupted_build_leaves_no_partial_file_and_the_next_one_finishes(tmp_
 
     finished = rebuild(content, out, langs=("en",))
     assert len(finished) == 12 - len(done)
+
+
+def test_the_recorded_versions_are_those_the_standard_library_reads() -> None:
+    """A fingerprint names the version of each package that shapes a PDF; read from the installed
+    metadata as `importlib.metadata` reads it, so that records made before stay current."""
+    from importlib.metadata import version
+
+    from brochures.build.record import PACKAGES, _versions
+
+    assert _versions() == {"version:brochures": brochures_version,
+                           **{f"version:{package}": version(package) for package in PACKAGES}}
