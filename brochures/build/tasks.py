@@ -45,7 +45,7 @@ IMAGE_WARNING = "Failed to load image"
 
 
 _renderers: dict[tuple[Path, Path], PageRenderer] = {}
-_messages: dict[tuple[Path, Path, str], Messages] = {}
+_messages: dict[tuple, Messages] = {}  # by folders, language, typography and catalogue files' stamps
 
 
 def prepare(task: Task) -> None:
@@ -61,18 +61,30 @@ def prepare(task: Task) -> None:
 
 
 def _cached(task: Task) -> tuple[PageRenderer, Messages]:
-    """This process's renderer and layout text for the task's folders and language."""
+    """This process's renderer and layout text for the task's folders and language.
+
+    Workers outlive a build (`watch`, `serve`): the layout text is read again when its catalogue
+    file or the site's typography changed (Jinja2 checks the templates itself).
+    """
     catalogue, lang = task.catalogue, task.job.lang
     content_dir, project = catalogue.content_dir, task.project_root
     renderer = _renderers.get((content_dir, project))
     if renderer is None:
         renderer = _renderers[(content_dir, project)] = PageRenderer([content_dir / "templates",
                                                                       project / "templates"])
-    key = (content_dir, project, lang)
+    folders = [content_dir / "locales", project / "locales"]
+    key = (content_dir, project, lang, catalogue.site.typography, tuple(_stamp(d / f"{lang}.po") for d in folders))
     if key not in _messages:
-        _messages[key] = load_messages([content_dir / "locales", project / "locales"], lang,
-                                       catalogue.site.typography)
+        _messages[key] = load_messages(folders, lang, catalogue.site.typography)
     return renderer, _messages[key]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def forget_cached() -> None:

@@ -219,6 +219,7 @@ class PageRenderer:
     def __init__(self, template_dirs: list[Path]) -> None:
         self.template_dirs = template_dirs
         self._environments: dict[str, SandboxedEnvironment] = {}
+        self._bound: dict[str, Messages] = {}  # the layout text each language's environment speaks
 
     def environment(self, messages: Messages) -> SandboxedEnvironment:
         env = self._environments.get(messages.lang)
@@ -229,9 +230,11 @@ class PageRenderer:
             env.filters["css_target"] = css_target
             env.filters["balanced"] = balanced
             env.filters["qr_svg"] = qr_svg
+            self._environments[messages.lang] = env
+        if self._bound.get(messages.lang) is not messages:  # first use, or the catalogue was read again
             env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)  # type: ignore[attr-defined]
             env.globals["format_date"] = messages.date
-            self._environments[messages.lang] = env
+            self._bound[messages.lang] = messages
         return env
 
     def render(self, template: str, context: PageContext, messages: Messages) -> str:

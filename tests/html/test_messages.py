@@ -55,6 +55,12 @@ def test_a_content_catalogue_comes_first_and_its_gaps_are_checked(catalogue, cap
     assert run.code == 0, run.err
     assert "Des questions?" in pdf_text(run.out_dir / "fr" / "minimal.pdf"), "the clinic's wording, typeset"
 
+    # Edited again, in the same process (as `watch` and `serve` do): the workers' layout text follows.
+    (content / "locales" / "fr.po").write_text(own.replace("Des questions ?", "Une question ?"), encoding="utf-8")
+    run = build(content, "minimal", "--lang", "fr")
+    assert run.code == 0, run.err
+    assert "Une question?" in pdf_text(run.out_dir / "fr" / "minimal.pdf")
+
 
 def test_a_language_without_a_catalogue_is_reported(catalogue, build):
     content = catalogue({"site.yaml": "languages: [en, de]\n", "minimal/de.md": "---\ntitle: Test\n---\nText.\n"})
