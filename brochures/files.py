@@ -139,6 +139,15 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """When a file last changed, and its size: to notice an edit without reading it; None if absent."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 def is_partial_file(path: Path) -> bool:
     """A temporary file `write_atomic` made (and a killed build left); nothing else matches."""
     return path.name.startswith(TEMP_PREFIX) and path.name.endswith(TEMP_SUFFIX)

@@ -15,7 +15,7 @@ from brochures import STYLES_DIR
 from brochures.build.plan import Job, Options
 from brochures.build.work import JobResult, Output, RenderedFile, Task
 from brochures.content.settings import format_size, text_for
-from brochures.files import write_atomic
+from brochures.files import file_stamp, write_atomic
 from brochures.html.fonts import (
     font_face_css,
     font_problem,
@@ -73,18 +73,10 @@ def _cached(task: Task) -> tuple[PageRenderer, Messages]:
         renderer = _renderers[(content_dir, project)] = PageRenderer([content_dir / "templates",
                                                                       project / "templates"])
     folders = [content_dir / "locales", project / "locales"]
-    key = (content_dir, project, lang, catalogue.site.typography, tuple(_stamp(d / f"{lang}.po") for d in folders))
+    key = (content_dir, project, lang, catalogue.site.typography, tuple(file_stamp(d / f"{lang}.po") for d in folders))
     if key not in _messages:
         _messages[key] = load_messages(folders, lang, catalogue.site.typography)
     return renderer, _messages[key]
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
 
 
 def forget_cached() -> None:

@@ -34,7 +34,7 @@ from markupsafe import Markup
 from brochures.cache import cache_dir
 from brochures.content.branding import Branding
 from brochures.content.frontmatter import Source
-from brochures.files import FileRefused, read_inside
+from brochures.files import FileRefused, file_stamp, read_inside
 from brochures.html.messages import Messages
 from brochures.html.pagination import balanced
 from brochures.html.qrcode import qr_svg
@@ -158,17 +158,9 @@ class SafeFileLoader(BaseLoader):
                 source = data.decode("utf-8")
             except UnicodeDecodeError:
                 raise ContentError(Problem(path, "template: not UTF-8 text; save the file as UTF-8")) from None
-            stamp = _stamp(path)
-            return source, str(path), lambda: _stamp(path) == stamp
+            stamp = file_stamp(path)
+            return source, str(path), lambda: file_stamp(path) == stamp
         raise TemplateNotFound(template)
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
 
 
 class _TemplateCache(FileSystemBytecodeCache):
