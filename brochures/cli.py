@@ -268,7 +268,8 @@ def run_serve(argv: list[str]) -> int:
     from brochures.serve import serve  # here: only the preview needs the server and pypdfium2
 
     signal.signal(signal.SIGTERM, _interrupted)
-    return serve(build_options(cli, args), host=args.bind, port=args.port, quiet=args.quiet)
+    return serve(build_options(cli, args), host=args.bind, port=args.port, quiet=args.quiet, jobs=args.jobs,
+                 scheduler=args.scheduler, editions=tuple(args.edition))
 
 
 def _interrupted(signum: int, frame: object) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from brochures.build.pipeline import BuildResult
 from brochures.build.record import BuildRecord
 from brochures.content.catalogue import Catalogue, Topic, load_catalogue
+from brochures.content.editions import edition_catalogue, load_editions
 from brochures.content.review import next_review
 from brochures.content.settings import format_size
 from brochures.content.sync import fingerprint, source_language
@@ -49,11 +50,17 @@ class Snapshot:
     ok: bool
 
 
-def snapshot(content_dir: Path, out_dir: Path, result: BuildResult, today: datetime.date) -> Snapshot:
-    """What the dashboard shows after a build."""
+def snapshot(content_dir: Path, out_dir: Path, result: BuildResult, today: datetime.date,
+             edition: str | None = None) -> Snapshot:
+    """What the dashboard shows after a build; of one edition's folder (`out_dir`) when `edition`."""
     problems = tuple(dict.fromkeys(str(p) for p in sorted(result.problems, key=lambda p: p.severity != "error")))
     try:
         catalogue = load_catalogue(content_dir)
+        if edition is not None:
+            published = next((e for e in load_editions(catalogue) or () if e.id == edition), None)
+            if published is None:
+                return Snapshot((), problems, False)  # the build said why
+            catalogue = edition_catalogue(catalogue, published)
     except ContentError as exc:
         return Snapshot((), tuple(str(p) for p in exc.problems) + problems, False)
     record = BuildRecord.load(out_dir)

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from brochures.build.pipeline import BuildResult
 from brochures.build.plan import Options
 from brochures.build.watch import say, watch
+from brochures.content.editions import EDITIONS_FILE
 from brochures.content.review import build_date
 from brochures.dashboard import Snapshot, dashboard_html, preview_html, snapshot
 from brochures.files import FileRefused, read_inside
@@ -39,11 +40,16 @@ TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
 
 
 class Preview:
-    """The state shared by the watcher (which rebuilds) and the request threads."""
+    """The state shared by the watcher (which rebuilds) and the request threads.
 
-    def __init__(self, options: Options) -> None:
+    With editions, one edition is previewed: its folder is the root, its catalogue the dashboard's.
+    """
+
+    def __init__(self, options: Options, edition: str | None = None) -> None:
         self.options = options
-        self.root = options.out_dir.resolve()
+        self.edition = edition
+        self.folder = options.out_dir / edition if edition else options.out_dir
+        self.root = self.folder.resolve()
         self.snapshot: Snapshot | None = None
         self.generation = 0
         self.stopping = False
@@ -52,7 +58,7 @@ class Preview:
         self._images: dict[tuple[Path, int, int], bytes] = {}
 
     def rebuilt(self, result: BuildResult) -> None:
-        snap = snapshot(self.options.content_dir, self.options.out_dir, result, build_date())
+        snap = snapshot(self.options.content_dir, self.folder, result, build_date(), self.edition)
         with self.changed:
             self.snapshot = snap
             self.generation += 1
@@ -187,9 +193,19 @@ class PreviewServer(ThreadingHTTPServer):
         self.preview = preview
 
 
-def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False) -> int:
-    """Serve the output folder and the dashboard while watching; exit 0 on Ctrl-C or SIGTERM."""
-    preview = Preview(options)
+def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False, jobs: int = 1,
+          scheduler: str | None = None, editions: tuple[str, ...] = ()) -> int:
+    """Serve the output folder and the dashboard while watching; exit 0 on Ctrl-C or SIGTERM.
+
+    A catalogue with editions is previewed one edition at a time (`--edition ID`): the dashboard
+    shows one set of settings and topics, and the builds make only that edition.
+    """
+    has_editions = (options.content_dir / EDITIONS_FILE).is_file()
+    if has_editions and len(editions) != 1:
+        print(f"{options.content_dir / EDITIONS_FILE}: this catalogue has editions; preview one of them with "
+              "--edition ID", file=sys.stderr)
+        return 2
+    preview = Preview(options, editions[0] if has_editions else None)
     options.out_dir.mkdir(parents=True, exist_ok=True)
     try:
         server = PreviewServer((host, port), preview)
@@ -199,10 +215,11 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, quiet: bo
     thread = threading.Thread(target=server.serve_forever, name="preview-server", daemon=True)
     thread.start()
     shown = f"[{host}]" if ":" in host else host
-    say(f"serving {options.out_dir} at http://{shown}:{server.server_address[1]}/ "
+    say(f"serving {preview.folder} at http://{shown}:{server.server_address[1]}/ "
         "(the dashboard; the web edition is /index.html)")
     try:
-        return watch(replace(options), quiet=quiet, on_build=preview.rebuilt)
+        return watch(replace(options), quiet=quiet, on_build=preview.rebuilt, jobs=jobs, scheduler=scheduler,
+                     editions=editions)
     finally:
         preview.stop()
         server.shutdown()

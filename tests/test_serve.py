@@ -6,6 +6,8 @@ from __future__ import annotations
 import http.client
 import re
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from brochures.content.catalogue import load_catalogue
 from brochures.content.sync import fingerprint
 from tests.browser import needs_chromium
-from tests.conftest import write_tree
+from tests.conftest import ROOT, write_tree
 from tests.running import Running
 
 TIMEOUT = 20
@@ -45,8 +47,8 @@ def editorial_fixture(root: Path) -> Path:
 
 
 class Server(Running):
-    def __init__(self, content: Path, out: Path) -> None:
-        super().__init__(["serve", "--content", str(content), "--out", str(out), "--port", "0", "-j", "2"],
+    def __init__(self, content: Path, out: Path, *options: str) -> None:
+        super().__init__(["serve", "--content", str(content), "--out", str(out), "--port", "0", "-j", "2", *options],
                          content.parent, TIMEOUT, {"SOURCE_DATE_EPOCH": "1795000000", "PATH": "/usr/bin:/bin"})
         line = self.wait_for("serving ")[-1]
         self.port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", line).group(1))
@@ -132,3 +134,29 @@ def test_ctrl_c_stops_it_with_exit_status_0(served):
     _, content, out = served
     again = Server(content, out)  # the same folders: nothing to render
     assert again.stop(signal.SIGINT)[0] == 0
+
+
+def test_a_catalogue_with_editions_is_previewed_one_edition_at_a_time(tmp_path):
+    content = write_tree(tmp_path / "content", {
+        "site.yaml": "organisation: Network\nlanguages: [en, fr]\n",
+        "editions.yaml": "north:\n  phone: 819-555-0101\nsouth:\n  phone: 450-555-0202\n  topics: [alpha]\n"
+                         "  languages: [fr]\n",
+        "alpha/en.md": topic("Alpha"), "alpha/fr.md": topic("Alpha fr"),
+        "beta/en.md": topic("Beta"), "beta/fr.md": topic("Beta fr"),
+    })
+    both = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--out",
+                           str(tmp_path / "dist"), "--port", "0"], capture_output=True, text=True, timeout=TIMEOUT)
+    assert both.returncode == 2
+    assert both.stderr.strip().endswith("editions.yaml: this catalogue has editions; preview one of them with "
+                                        "--edition ID")
+    assert not (tmp_path / "dist").exists(), "nothing built"
+
+    server = Server(content, tmp_path / "dist", "--edition", "south")
+    try:
+        html = server.get("/")[1].decode()
+        assert re.search(r"\|\d+ pages?, \d+ KB\|", row(html, "alpha", "fr")), "south's own PDF, built and shown"
+        assert 'data-topic="beta"' not in html, "south does not publish beta"
+        assert server.get("/fr/alpha.pdf")[0] == 200  # served from <out>/south/
+        assert not (tmp_path / "dist" / "north").exists(), "only the previewed edition is built"
+    finally:
+        server.stop(signal.SIGTERM)

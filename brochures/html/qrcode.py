@@ -6,9 +6,12 @@ WeasyPrint turns into the figure's alternative text in the tagged PDF.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup
 
 
+@lru_cache(maxsize=256)  # a booklet lays its pages out two or three times: one code each
 def qr_svg(url: str, title: str) -> Markup:
     """Inline `<svg>` markup; segno escapes the title and draws the modules as one path.
 
