@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from brochures.build.pipeline import BuildResult
 from brochures.build.plan import Options
 from brochures.build.watch import say, watch
-from brochures.content.editions import EDITIONS_FILE
+from brochures.content.editions import EDITIONS_FILE, is_edition_id
 from brochures.content.review import build_date
 from brochures.dashboard import Snapshot, dashboard_html, preview_html, snapshot
 from brochures.files import FileRefused, read_inside
@@ -204,6 +204,10 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, quiet: bo
     if has_editions and len(editions) != 1:
         print(f"{options.content_dir / EDITIONS_FILE}: this catalogue has editions; preview one of them with "
               "--edition ID", file=sys.stderr)
+        return 2
+    if has_editions and not is_edition_id(editions[0]):  # it names the folder served: never `..`
+        print(f"--edition {editions[0]!r} is not an edition id (lowercase letters, digits and hyphens)",
+              file=sys.stderr)
         return 2
     preview = Preview(options, editions[0] if has_editions else None)
     options.out_dir.mkdir(parents=True, exist_ok=True)

@@ -150,6 +150,10 @@ def test_a_catalogue_with_editions_is_previewed_one_edition_at_a_time(tmp_path):
     assert both.stderr.strip().endswith("editions.yaml: this catalogue has editions; preview one of them with "
                                         "--edition ID")
     assert not (tmp_path / "dist").exists(), "nothing built"
+    outside = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--out",
+                              str(tmp_path / "dist"), "--port", "0", "--edition", "../.."],
+                             capture_output=True, text=True, timeout=TIMEOUT)
+    assert outside.returncode == 2 and "is not an edition id" in outside.stderr, "never a folder outside --out"
 
     server = Server(content, tmp_path / "dist", "--edition", "south")
     try:

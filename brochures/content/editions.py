@@ -51,9 +51,14 @@ def load_editions(catalogue: Catalogue) -> tuple[Edition, ...] | None:
     return tuple(editions)
 
 
+def is_edition_id(text: str) -> bool:
+    """Lowercase letters, digits and hyphens: an edition id names a folder inside `--out`."""
+    return TOPIC_ID_RE.match(text) is not None
+
+
 def _edition(mapping: Mapping, edition_id: str, catalogue: Catalogue) -> Edition | None:
     what = f"{WHAT}: edition '{edition_id}'"
-    if not TOPIC_ID_RE.match(edition_id):
+    if not is_edition_id(edition_id):
         mapping.error(edition_id, f"{what}: edition ids use lowercase letters, digits and hyphens "
                                   "(they name its output folder)")
         return None
