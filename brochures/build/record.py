@@ -220,8 +220,9 @@ def _versions() -> dict[str, str]:
             continue
         with entries:
             for entry in entries:
-                name = entry.name.removesuffix(".dist-info").partition("-")[0]
-                package = wanted.get(_normalised(name)) if entry.name.endswith(".dist-info") else None
+                if not entry.name.endswith(".dist-info"):
+                    continue
+                package = wanted.get(_normalised(entry.name.partition("-")[0]))
                 if package is not None and package not in found:
                     version = _metadata_version(Path(entry.path) / "METADATA")
                     if version:

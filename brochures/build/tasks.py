@@ -165,13 +165,6 @@ def print_only(imposed: bytes, source: bytes) -> bytes:
     return mark(imposed, source)
 
 
-def add_slug_and_marks(pdf: bytes) -> bytes:
-    """pdf/printshop.py's, imported on the first print-shop file: pypdf is not needed for anything else."""
-    from brochures.pdf.printshop import add_slug_and_marks as mark
-
-    return mark(pdf)
-
-
 def write_file(file: RenderedFile, options: Options) -> Output:
     """Write one output atomically (and its HTML when asked); a full, read-only or missing output
     folder is a problem, not a crash."""
@@ -245,7 +238,11 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
         problems.append(Problem(Path(image), f"image '{Path(image).name}' prints at {ppi} ppi at its placed size "
                                              f"in {job.lang}/{job.name}.pdf, below {MIN_PPI} ppi, and will look "
                                              "soft: use a larger image or show it smaller", severity="warning"))
-    data = add_slug_and_marks(rendered.data) if variant.print_marks else rendered.data
+    data = rendered.data
+    if variant.print_marks:
+        from brochures.pdf.printshop import add_slug_and_marks  # pypdf: only for print-shop files
+
+        data = add_slug_and_marks(data)
     for url in rendered.refused_urls:
         problems.append(Problem(job.src_path, f"refused to read '{url[:80]}': only files of the project "
                                               "may be used", severity="warning"))

@@ -123,7 +123,6 @@ def _charsets() -> tuple[frozenset[int], frozenset[int]]:
 def _read_charsets(text_files: list[Path], symbol_file: Path) -> tuple[list[int], list[int]]:
     from fontTools.ttLib import TTFont  # only when the cache has no entry: `check` rarely imports it
 
-    
     sets = []
     for path in text_files:
         with TTFont(path, lazy=True) as font:
@@ -137,8 +136,8 @@ def _read_charsets(text_files: list[Path], symbol_file: Path) -> tuple[list[int]
 
 @lru_cache(maxsize=1)
 def _covered() -> frozenset[int]:
-    """Code points the text font draws in every face, and those the symbol font adds (read from
-    the variable font: making the static one takes a third of a second `check` need not spend)."""
+    """Code points the text font draws in every face, and those the symbol font adds (from the
+    character maps: `check` never needs the symbol font itself)."""
     text, symbols = _charsets()
     return text | symbols
 
