@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build the brochures: see `python build.py --help`."""
 
-import sys
-
-from brochures.cli import main
+from brochures.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

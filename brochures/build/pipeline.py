@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from brochures.build.budget import limit_reached, task_budget
+from brochures.build.head_start import render_and_write
 from brochures.build.plan import Job, Options, Plan, plan, variant_for
 from brochures.build.record import (
     RECORD_NAME,
@@ -332,13 +333,17 @@ def _run(tasks: list[Task], jobs: int, scheduler: str | None = None) -> Iterator
 
         yield from run_on_cluster(tasks, scheduler, priority=[_cost(task) for task in tasks])
         return
-    from brochures.build.tasks import prepare, run_task  # the renderer: imported only when there is work
-    from brochures.pdf import render  # noqa: F401  WeasyPrint, imported once, before workers fork
+
+    def before_fork() -> None:  # the renderer: imported only when there is work, once, before workers fork
+        from brochures.build.tasks import prepare
+        from brochures.pdf import render  # noqa: F401  WeasyPrint
+
+        for task in tasks:
+            prepare(task)
 
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i]))
-    for task in tasks:
-        prepare(task)
-    for index, outcome in shared_pool(run_task).run(tasks, order, jobs, task_budget, limit_reached):
+    for index, outcome in shared_pool(render_and_write).run(tasks, order, jobs, task_budget, limit_reached,
+                                                            before_fork):
         if isinstance(outcome, Failure):
             outcome = JobResult(problems=[Problem(tasks[index].job.src_path, outcome.reason)])
         yield index, outcome

@@ -48,12 +48,17 @@ _renderers: dict[tuple[Path, Path], PageRenderer] = {}
 _messages: dict[tuple, Messages] = {}  # by folders, language, typography and catalogue files' stamps
 
 
+def warm_caches() -> None:
+    """Fill this process's caches that no document changes: the fonts' character sets, the symbol font."""
+    missing_characters("")
+    font_face_css()
+
+
 def prepare(task: Task) -> None:
     """Fill this process's caches that are plain Python data (fonts' character sets, the symbol
     font, Jinja2 environments, layout text), so that worker processes forked afterwards start
     warm. Layout-engine state (font configuration, parsed stylesheets) is made in each worker."""
-    missing_characters("")
-    font_face_css()
+    warm_caches()
     try:
         _cached(task)
     except ContentError:

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from brochures.build.workers import Budget, Failure, WorkerPool
 from tests.conftest import MINIMAL_EN, ROOT, write_tree
 
@@ -57,6 +59,38 @@ def test_a_dead_overrunning_or_greedy_worker_fails_its_task_only(tmp_path, monke
     assert not work_dir.exists() and list(tmp_path.iterdir()) == [], "the work folder is removed"
 
 
+_warmed = "cold"
+
+
+def _warm_up() -> None:
+    global _warmed
+    _warmed = f"warmed in {os.getpid()}"
+
+
+def _where(item: str) -> str:
+    return f"{item} {_warmed}, ran in {os.getpid()}"
+
+
+def test_a_head_start_worker_warms_up_before_its_first_task():
+    pool = WorkerPool(_where)
+    pool.start_worker(_warm_up)
+    pid = pool.workers[0].process.pid
+    results = dict(pool.run(["a"], [0], 1, lambda item: Budget(60, 1 << 40), lambda item, what: what,
+                            before_fork=lambda: pytest.fail("a warm worker was there: nothing to fork")))
+    pool.close()
+    assert results == {0: f"a warmed in {pid}, ran in {pid}"}
+    assert _warmed == "cold", "the warm-up ran in the worker, not here"
+
+
+def test_a_head_start_never_used_is_killed_not_waited_for(tmp_path):
+    pool = WorkerPool(_where)
+    pool.start_worker(lambda: time.sleep(600))  # still warming up when the build found nothing to do
+    process = pool.workers[0].process
+    pool.close()
+    assert process.exitcode == -signal.SIGKILL
+    assert not pool.work_dir.exists()
+
+
 def _workers(pid: int) -> list[int]:
     """Forked workers of `pid` (same command line), not the short-lived helpers libraries run."""
     found = []
@@ -91,7 +125,7 @@ def test_a_worker_killed_mid_build_is_reported_and_the_build_ends_with_a_summary
         deadline, workers = time.monotonic() + 90, set()
         while not workers and time.monotonic() < deadline:  # a worker, busy for a second already
             seen = set(_workers(build.pid))
-            time.sleep(1.0)
+            time.sleep(3.0)  # past the head-start worker's warm-up: it holds the first document
             workers = seen & set(_workers(build.pid))
         assert workers, "a worker started"
         os.kill(workers.pop(), signal.SIGKILL)
