@@ -8,6 +8,7 @@ recorded for the build report.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from pathlib import Path
 from typing import Iterable
@@ -29,6 +30,7 @@ class LocalFileFetcher(URLFetcher):
         self.roots = tuple(root.resolve() for root in roots)
         self.fixed = fixed  # fixed URLs (urls.py) of the roots, mapped back to real files here
         self.refused: list[str] = []
+        self.digests: dict[str, bytes] = {}  # URL → SHA-256 of the file read for it (images.py compares them)
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -43,6 +45,7 @@ class LocalFileFetcher(URLFetcher):
             except FileRefused as exc:
                 self.refused.append(url)
                 raise ValueError(f"refused to read {url}: {exc.reason}") from None
+            self.digests[url] = hashlib.sha256(data).digest()
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, data, {"Content-Type": content_type})
         self.refused.append(url)

@@ -20,6 +20,7 @@ with quick_library_lookup():  # first, before this stage's other modules import 
 from brochures.files import FileRefused, read_inside
 from brochures.html.fonts import STYLESHEET_BYTES, font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
+from brochures.pdf.images import PreparedImages
 from brochures.pdf.structure import finish, recording
 from brochures.pdf.urls import Roots
 from brochures.problems import ContentError, Problem
@@ -42,6 +43,7 @@ MIN_PPI = 200
 CSS_PX_PER_INCH = 96
 # PDF/X files must carry dates; a fixed one keeps them byte-reproducible.
 FIXED_DATE = "2000-01-01T00:00:00+00:00"
+PREPARED_IMAGES = PreparedImages()  # this process's, for its later documents
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,11 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
+        images = PREPARED_IMAGES.cache_for(roots, fetcher)
         document = HTML(string=html, base_url=roots.uri(base_dir) + "/", url_fetcher=fetcher).render(
-            stylesheets=css, font_config=font_config, color_profiles=color_profiles, **options
+            stylesheets=css, font_config=font_config, color_profiles=color_profiles, cache=images, **options
         )
+        PREPARED_IMAGES.keep(images, roots, fetcher)
         if pdf_variant.startswith("pdf/x"):
             document.metadata.created = document.metadata.modified = FIXED_DATE
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
