@@ -54,7 +54,8 @@ def will_render(options: Options) -> bool:
         return True
     if recorded is None:
         return True
-    return any(_changed_after(folder, recorded)
+    skipped = str(out.resolve())  # the build's own files, when --out is inside the content folder
+    return any(_changed_after(folder.resolve(), recorded, skipped)
                for folder in (options.content_dir, TEMPLATES_DIR, STYLES_DIR, LOCALES_DIR))
 
 
@@ -65,8 +66,9 @@ def _subfolders(folder: Path) -> list[Path]:
         return []
 
 
-def _changed_after(folder: Path, time_ns: int) -> bool:
-    """Whether a file or folder under `folder` was modified after `time_ns` (links not followed)."""
+def _changed_after(folder: Path, time_ns: int, skipped: str) -> bool:
+    """Whether a file or folder under `folder`, outside `skipped`, was modified after `time_ns`
+    (links not followed)."""
     pending = [str(folder)]
     while pending:
         try:
@@ -74,6 +76,8 @@ def _changed_after(folder: Path, time_ns: int) -> bool:
         except OSError:
             continue
         for entry in entries:
+            if entry.path == skipped:
+                continue
             try:
                 if entry.stat(follow_symlinks=False).st_mtime_ns > time_ns:
                     return True

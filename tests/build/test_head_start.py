@@ -69,3 +69,16 @@ def test_the_guess_with_editions_needs_every_editions_record(tmp_path):
     (out / "south" / ".build-record.json").write_text("{}")
     _touch_later(out / "south" / ".build-record.json", content / "alpha" / "en.md")
     assert not will_render(options)
+
+
+def test_the_guess_ignores_the_build_s_own_files_inside_the_content_folder(tmp_path):
+    content = write_tree(tmp_path / "content", {"site.yaml": "languages: [en]\n", "alpha/en.md": MINIMAL_EN})
+    out = content / "dist"
+    (out / "en").mkdir(parents=True)
+    record = out / ".build-record.json"
+    record.write_text("{}")
+    _touch_later(record, content / "alpha" / "en.md")
+    (out / "build-report.json").write_text("{}")  # written after the record
+    _touch_later(out / "build-report.json", record)
+    _touch_later(out, record)  # its folder changed with it
+    assert not will_render(Options(content_dir=content, out_dir=out))
