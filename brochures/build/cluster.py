@@ -184,8 +184,7 @@ def render_remote(task: Task, files: Snapshot, shared: Snapshot) -> JobResult:
     (site.yaml `limits:`): a document that loops or eats memory fails alone, with the same line,
     and the Dask worker stays to render the next documents.
     """
-    from brochures.build.tasks import forget_cached, prepare
-    from brochures.pdf import render  # noqa: F401  WeasyPrint, imported once, before the pool forks
+    from brochures.build.tasks import forget_cached
 
     with _lock:
         root = _worker_root()
@@ -200,7 +199,6 @@ def render_remote(task: Task, files: Snapshot, shared: Snapshot) -> JobResult:
                  (client_project, root / "project"))
         local = replace(task, catalogue=_relocate(task.catalogue, moves), job=_relocate(task.job, moves),
                         project_root=root / "project")
-        prepare(local)  # in this process, so that the processes forked from it start warm
         rendered, problems = _render_bounded(local)
         back = ((root / "content", client_content), (root / "project", client_project))
         return JobResult(problems=[_unmove_problem(p, back) for p in problems],
@@ -208,15 +206,18 @@ def render_remote(task: Task, files: Snapshot, shared: Snapshot) -> JobResult:
 
 
 def _render_bounded(task: Task) -> tuple[list[RenderedFile], list[Problem]]:
-    """`render_task` in this process's pool, within the task's time and memory budget."""
+    """`render_task` in this process's pool, within the task's time and memory budget; a new
+    render process is forked after this one prepared the task (so that it starts warm)."""
     from brochures.build.budget import limit_reached, task_budget
+    from brochures.build.tasks import prepare
     from brochures.build.workers import Failure, WorkerPool
 
     if _state["pool"] is None:
         _allow_children()
         _state["parent"] = os.getpid()
         _state["pool"] = WorkerPool(_render_in_child)
-    [(_, outcome)] = list(_state["pool"].run([task], [0], 1, task_budget, limit_reached))
+    [(_, outcome)] = list(_state["pool"].run([task], [0], 1, task_budget, limit_reached,
+                                             before_fork=lambda: prepare(task)))
     if isinstance(outcome, Failure):
         return [], [Problem(task.job.src_path, outcome.reason)]
     return outcome

@@ -28,11 +28,10 @@ def render_and_write(task: Task) -> JobResult:
 
 
 def warm_renderer() -> None:
-    """Import the renderer and fill the caches that do not depend on a document."""
-    from brochures.build.tasks import warm_caches
-    from brochures.pdf import render  # noqa: F401  WeasyPrint
+    """`tasks.warm_up`, imported in the worker that runs it."""
+    from brochures.build.tasks import warm_up
 
-    warm_caches()
+    warm_up()
 
 
 def start_if_needed(options: Options, force: bool) -> None:

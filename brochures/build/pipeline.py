@@ -336,7 +336,6 @@ def _run(tasks: list[Task], jobs: int, scheduler: str | None = None) -> Iterator
 
     def before_fork() -> None:  # the renderer: imported only when there is work, once, before workers fork
         from brochures.build.tasks import prepare
-        from brochures.pdf import render  # noqa: F401  WeasyPrint
 
         for task in tasks:
             prepare(task)

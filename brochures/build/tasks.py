@@ -48,17 +48,20 @@ _renderers: dict[tuple[Path, Path], PageRenderer] = {}
 _messages: dict[tuple, Messages] = {}  # by folders, language, typography and catalogue files' stamps
 
 
-def warm_caches() -> None:
-    """Fill this process's caches that no document changes: the fonts' character sets, the symbol font."""
+def warm_up() -> None:
+    """Import the renderer (WeasyPrint) and fill the caches no document changes: the fonts'
+    character sets, the symbol font."""
+    from brochures.pdf import render  # noqa: F401  only when there is something to render
+
     missing_characters("")
     font_face_css()
 
 
 def prepare(task: Task) -> None:
-    """Fill this process's caches that are plain Python data (fonts' character sets, the symbol
-    font, Jinja2 environments, layout text), so that worker processes forked afterwards start
-    warm. Layout-engine state (font configuration, parsed stylesheets) is made in each worker."""
-    warm_caches()
+    """`warm_up`, and the caches for this task's folders and language (Jinja2 environments, layout
+    text), so that worker processes forked afterwards start warm. Layout-engine state (font
+    configuration, parsed stylesheets) is made in each worker."""
+    warm_up()
     try:
         _cached(task)
     except ContentError:

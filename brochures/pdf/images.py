@@ -118,8 +118,9 @@ class PreparedImages:
         self._kept.move_to_end((roots, url))
         return prepared.restore()
 
-    def keep(self, cache: dict, roots: Roots, fetcher: LocalFileFetcher) -> None:
+    def keep(self, cache: DocumentImages) -> None:
         """Note the raster images a document just laid out, before its PDF is written."""
+        roots, fetcher = cache.roots, cache.fetcher
         for url, image in list(cache.items()):
             if not isinstance(image, RasterImage) or url not in fetcher.digests:
                 continue  # a failed image, a `data:` URL, or a data slot

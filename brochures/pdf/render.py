@@ -133,7 +133,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
         document = HTML(string=html, base_url=roots.uri(base_dir) + "/", url_fetcher=fetcher).render(
             stylesheets=css, font_config=font_config, color_profiles=color_profiles, cache=images, **options
         )
-        PREPARED_IMAGES.keep(images, roots, fetcher)
+        PREPARED_IMAGES.keep(images)
         if pdf_variant.startswith("pdf/x"):
             document.metadata.created = document.metadata.modified = FIXED_DATE
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
