@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common chromium chromium-driver
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: all build test system-deps readme-picture screenshots clean
+.PHONY: all build test wheel system-deps readme-picture screenshots clean
 
 all: build
 
@@ -48,6 +48,11 @@ $(AXE): package.json package-lock.json | system-deps
 test: $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest
 
+# The sdist and the wheel a clinic installs with pip, into wheelhouse/ (dist/ holds the brochures).
+# -P: the checkout's build.py must not stand in for the `build` package.
+wheel: $(STAMP)
+	$(BIN)/python -P -m build --outdir wheelhouse .
+
 readme-picture: $(STAMP) system-deps
 	$(BIN)/python scripts/readme_picture.py
 
@@ -55,4 +60,4 @@ screenshots: $(STAMP) system-deps
 	$(BIN)/python scripts/web_screenshots.py
 
 clean:
-	rm -rf dist $(VENV) node_modules
+	rm -rf dist wheelhouse $(VENV) node_modules

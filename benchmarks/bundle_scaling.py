@@ -26,7 +26,7 @@ CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/benchmarks"]
-from brochures.build.pipeline import Options, build
+from brochures.builders.pipeline import Options, build
 from weasyprint_clock import weasyprint_clock
 content, out, bundle, lang = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4], sys.argv[5]
 

@@ -147,10 +147,10 @@ def main() -> None:
 def _task_size(content: Path) -> int:
     """Bytes sent for one brochure: the pickled task and its files."""
     sys.path.insert(0, str(ROOT))
-    from brochures.build.cluster import _Reader, task_snapshot
-    from brochures.build.pipeline import _needed
-    from brochures.build.plan import Options, plan, variant_for
-    from brochures.build.work import Task
+    from brochures.builders.cluster import _Reader, task_snapshot
+    from brochures.builders.pipeline import _needed
+    from brochures.builders.plan import Options, plan, variant_for
+    from brochures.builders.work import Task
     from brochures.content.bundles import load_bundles
     from brochures.content.catalogue import load_catalogue
 

@@ -27,7 +27,7 @@ CHILD = r"""
 import json, sys, time
 from pathlib import Path
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/benchmarks"]
-from brochures.build.pipeline import Options, build
+from brochures.builders.pipeline import Options, build
 from weasyprint_clock import weasyprint_clock
 mode, content, out, jobs = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), int(sys.argv[5])
 options = Options(content_dir=content, out_dir=out)

@@ -32,11 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from brochures import STYLES_DIR  # noqa: E402
 from brochures.html.fonts import font_face_css  # noqa: E402
 from brochures.pdf.render import WRITE_OPTIONS  # noqa: E402
 from brochures.pdf.urls import PREFIX  # noqa: E402
 from brochures.pdf.variants import Variant  # noqa: E402
+from brochures.resources import STYLES_DIR  # noqa: E402
 
 ALONE = """\
 import json, sys

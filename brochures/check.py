@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brochures import STYLES_DIR, TEMPLATES_DIR
 from brochures.content.bundles import load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.editions import load_editions
@@ -18,9 +17,10 @@ from brochures.html.fonts import stylesheet_font_problems
 from brochures.html.messages import catalogue_gaps, load_messages, template_messages
 from brochures.html.topic import locales_dirs, topic_context
 from brochures.problems import ContentError, Problem
+from brochures.resources import STYLES_DIR, TEMPLATES_DIR
 
 if TYPE_CHECKING:
-    from brochures.readability import Readability
+    from brochures.html.readability import Readability
 
 
 def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = False) -> list[Problem]:
@@ -58,7 +58,7 @@ def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = Fals
 
 def readability_report(content_dir: Path) -> tuple[list[str], list[Problem]]:
     """Lines to print per topic and language, and a problem for each topic off the site target."""
-    from brochures.readability import measure  # pyphen's dictionaries: only with --readability
+    from brochures.html.readability import measure  # pyphen's dictionaries: only with --readability
 
     try:
         catalogue = load_catalogue(content_dir)

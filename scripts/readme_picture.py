@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT))
 
 from pypdf import PdfReader  # noqa: E402
 
-from brochures.build.pipeline import Options, build  # noqa: E402
+from brochures.builders.pipeline import Options, build  # noqa: E402
 
 TOPIC = "immunotherapy"
 # (picture name, language, text that identifies the page to show)

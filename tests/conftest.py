@@ -95,8 +95,8 @@ BRANDED = FIXTURES / "branded"
 @pytest.fixture(scope="session")
 def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The branded sample (logo, colours, contact details, QR code) built once, with its HTML."""
-    from brochures.build.pipeline import Options
-    from brochures.build.pipeline import build as build_catalogue
+    from brochures.builders.pipeline import Options
+    from brochures.builders.pipeline import build as build_catalogue
 
     out = tmp_path_factory.mktemp("branded")
     result = build_catalogue(Options(content_dir=BRANDED, out_dir=out, write_html=True))

@@ -14,11 +14,12 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGE = "brochures"
-# Stages in pipeline order. Shared modules come first; the commands on top may use every stage.
-STAGES = ("shared", "content", "html", "pdf", "web", "build", "commands")
+# Stages in pipeline order. Shared modules come first; the preview server consumes the builders;
+# the commands on top may use every stage.
+STAGES = ("shared", "content", "html", "pdf", "web", "builders", "preview", "commands")
 # Stages side by side: each renders from html/ and neither may use the other.
 PARALLEL = {("web", "pdf"), ("pdf", "web")}
-SHARED = {"brochures", "brochures.problems", "brochures.files", "brochures.cache"}
+SHARED = {"brochures", "brochures.problems", "brochures.files", "brochures.cache", "brochures.resources"}
 
 
 def module_names(package_dir: Path, package: str) -> dict[str, Path]:
@@ -125,14 +126,14 @@ def write_package(root: Path, files: dict[str, str]) -> Path:
 @pytest.mark.parametrize("content_imports", [
     "from pkg.html.page import render\n",
     "from ..html import page\n",
-    "def late():\n    from pkg.build import plan\n",
+    "def late():\n    from pkg.builders import plan\n",
     "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pkg.pdf.render\n",
 ])
 def test_the_check_sees_a_backward_import_however_it_is_written(tmp_path, content_imports):
     package = write_package(tmp_path, {
         "pkg/__init__.py": "", "pkg/content/__init__.py": "", "pkg/html/__init__.py": "",
-        "pkg/pdf/__init__.py": "", "pkg/build/__init__.py": "", "pkg/html/page.py": "",
-        "pkg/build/plan.py": "", "pkg/pdf/render.py": "",
+        "pkg/pdf/__init__.py": "", "pkg/builders/__init__.py": "", "pkg/html/page.py": "",
+        "pkg/builders/plan.py": "", "pkg/pdf/render.py": "",
         "pkg/content/catalogue.py": content_imports,
     })
     wrong = backward_imports(import_graph(package, "pkg"), "pkg", {"pkg"})

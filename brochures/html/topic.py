@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Callable
 
-from brochures import LOCALES_DIR
 from brochures.content.catalogue import Catalogue
 from brochures.content.frontmatter import Source, Translation
 from brochures.content.review import next_review
@@ -19,6 +18,7 @@ from brochures.html.sanitize import sanitize, tel_href
 from brochures.html.terms import mark_terms
 from brochures.html.typography import typeset, typeset_tree
 from brochures.problems import Problem
+from brochures.resources import LOCALES_DIR
 
 
 def topic_context(catalogue: Catalogue, translation: Translation,

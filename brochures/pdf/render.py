@@ -21,7 +21,8 @@ from brochures.files import FileRefused, read_inside
 from brochures.html.fonts import STYLESHEET_BYTES, font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
 from brochures.pdf.images import PreparedImages
-from brochures.pdf.structure import finish, recording
+from brochures.pdf.origins import recording
+from brochures.pdf.structure import finish
 from brochures.pdf.urls import Roots
 from brochures.problems import ContentError, Problem
 

@@ -4,9 +4,8 @@ WeasyPrint tags each page on its own: an element that crosses a page break becom
 per page (a screen reader announces two tables), a repeated table header is tagged again, the
 running header, footer, folio, draft band and blank-page note are tagged as content that the tree
 does not reach, list items hold paragraphs beside their label, and a link is described by its
-internal target. This module records, while WeasyPrint tags, which HTML element each structure
-element comes from (the PDF alone cannot tell a continued table from a new one), then edits the
-written PDF with pikepdf:
+internal target. With what `origins.py` recorded while WeasyPrint tagged (the PDF alone cannot
+tell a continued table from a new one), this module edits the written PDF with pikepdf:
 
 - fragments of one HTML element on consecutive pages become one element; repeated table
   headers and footers become artifacts; CSS footnotes become `Note` elements after the paragraph
@@ -18,28 +17,20 @@ written PDF with pikepdf:
 - one annotation per link (WeasyPrint gives every box inside a link its own), described in words
   (its text or image's alt text, or for a bare number such as a footnote call, that number and the
   text it leads to) and printable; a link WeasyPrint wrote no annotation for becomes a `Span`;
-- a hyphen that line breaking added is marked with `/ActualText` as a soft hyphen (U+00AD), so
-  that extracted and spoken text reads "system", never "sys- tem".
+- then `marked_content.py` makes what the tree does not reach an artifact and marks the hyphens
+  that line breaking added.
 """
 
 from __future__ import annotations
 
-import re
-import threading
-import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from io import BytesIO
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
-from weasyprint.formatting_structure import boxes
-from weasyprint.pdf import tags as weasy_tags
 
-# Hyphenation characters that WeasyPrint may append at a line end (CSS hyphenate-character).
-HYPHENS = ("-", "\u2010")
-DESCRIPTION_LIMIT = 120
+from brochures.pdf.marked_content import added_hyphens, mark_content
+from brochures.pdf.origins import Origins
 
 
 class _Names:
@@ -53,93 +44,6 @@ class _Names:
 
 
 NAMES = _Names()
-
-
-@dataclass
-class Origins:
-    """What WeasyPrint knew while tagging and the PDF does not say."""
-
-    keys: dict[int, tuple[int, str, str]] = field(default_factory=dict)  # object → (element, tag, role)
-    links: dict[int, str] = field(default_factory=dict)  # link annotation object → description
-    silent_links: dict[int, str] = field(default_factory=dict)  # Link element without text → its /Alt
-    runs: list[tuple[int, int, str]] = field(default_factory=list)  # (page, MCID, text) of text boxes
-    footnote_areas: set[int] = field(default_factory=set)  # objects of the CSS footnote areas
-    source_text: str = ""  # all the HTML's text, to tell a source hyphen from an added one
-    ids: dict[str, object] = field(default_factory=dict)  # HTML id → element, for link targets
-
-
-def _text(box) -> str:
-    if isinstance(box, boxes.TextBox):
-        return box.text
-    if isinstance(box, boxes.ParentBox):
-        return "".join(_text(child) for child in box.children)
-    return ""
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _describe(box, ids: dict[str, object]) -> str:
-    """A link's description: its label, else its text or its images' alt text, else its address;
-    a bare number (a footnote call) is followed by the text it leads to."""
-    element = box.element
-    label = element.get("aria-label") or element.get("title")
-    if label and _words(label):
-        return _words(label)[:DESCRIPTION_LIMIT]
-    text = _words(_text(box)) or _words(" ".join(e.get("alt", "") for e in element.iter())) \
-        or element.get("href", "")
-    if not re.search(r"\w", text) or text.isdigit():
-        href = element.get("href") or ""
-        target = ids.get(href[1:]) if href.startswith("#") else None
-        if target is not None:
-            text = _words(f"{text} {''.join(target.itertext())}")
-    return text[:DESCRIPTION_LIMIT]
-
-
-_ORIGINAL_BUILD = weasy_tags._build_box_tree
-_active = threading.local()  # the Origins being recorded in this thread, if any
-
-
-def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
-    """WeasyPrint's own tag builder (it calls itself through the module), noting what it sees."""
-    origins: Origins | None = getattr(_active, "origins", None)
-    if origins is None:
-        yield from _ORIGINAL_BUILD(box, parent, pdf, page_number, nums, annotations, tags)
-        return
-    real = getattr(box, "_box", box)  # absolutely positioned boxes sit behind a placeholder
-    if not origins.ids and real.element_tag == "html":
-        origins.source_text = _words("".join(real.element.itertext()))
-        origins.ids = {e.get("id"): e for e in real.element.iter() if e.get("id")}
-    if isinstance(real, boxes.ParentBox):
-        for child in real.children:
-            for leaf in child.children if isinstance(child, boxes.LineBox) else [child]:
-                if isinstance(leaf, boxes.TextBox) and leaf in tags:
-                    origins.runs.append((page_number, tags[leaf]["mcid"], leaf.text))
-    for element in _ORIGINAL_BUILD(box, parent, pdf, page_number, nums, annotations, tags):
-        if isinstance(real, boxes.FootnoteAreaBox):
-            origins.footnote_areas.add(element.number)
-        elif real.element is not None:
-            origins.keys[element.number] = (id(real.element), real.element_tag, str(element["S"]))
-        if real.link_annotation is not None:
-            origins.links[real.link_annotation.number] = _describe(real, origins.ids)
-            if not _words(_text(real)) and str(element["S"]) == "/Link":
-                origins.silent_links[element.number] = origins.links[real.link_annotation.number]
-        yield element
-
-
-@contextmanager
-def recording() -> Iterator[Origins]:
-    """Record the origins of WeasyPrint's structure elements during `write_pdf` in this block.
-
-    The hook stays installed once set, and records only in a thread inside this block.
-    """
-    weasy_tags._build_box_tree = _recording_build
-    _active.origins = Origins()
-    try:
-        yield _active.origins
-    finally:
-        _active.origins = None
 
 
 def _kids(node) -> list:
@@ -379,61 +283,6 @@ def _parent_tree(tree: _Tree, document) -> tuple[dict[int, dict[int, object]], d
     return marked, objects
 
 
-def _hyphenated(origins: Origins) -> dict[tuple[int, int], str]:
-    """(page, MCID) of text boxes ending in a hyphen that line breaking added → their real text."""
-    runs = sorted(origins.runs)
-    found = {}
-    for (page, mcid, text), following in zip(runs, runs[1:] + [(0, 0, "")]):
-        stripped = text.rstrip()
-        if not stripped.endswith(HYPHENS) or stripped != text or not following[2][:1].isalpha():
-            continue
-        head = stripped[:-1].split()[-1:] or [""]
-        tail = following[2].split()[0]
-        if re.search(r"\w$", head[0]) and f"{head[0]}-{tail}" not in origins.source_text \
-                and f"{head[0]}\u2010{tail}" not in origins.source_text:
-            found[(page, mcid)] = stripped[:-1] + "\u00ad"
-    return found
-
-
-# How WeasyPrint (pydyf) writes the start of a marked-content sequence of a structure element.
-_MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
-
-
-def _utf16(text: str) -> bytes:
-    return b"<" + ("\ufeff" + text).encode("utf-16-be").hex().encode("ascii") + b">"
-
-
-def _mark_content(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]],
-                  actual_text: dict[tuple[int, int], str]) -> None:
-    """Content no element reaches becomes a pagination artifact; added hyphens get ActualText.
-
-    Only the `BDC` operators change, in place: the rest of each stream stays byte for byte as
-    WeasyPrint wrote it (parsing and rewriting whole streams made them a third larger).
-    """
-    for index, page in enumerate(pdf.pages):
-        reached = marked.get(index, {})
-
-        def edit(match: re.Match) -> bytes:
-            mcid = int(match.group(2))
-            if mcid not in reached:
-                return b"/Artifact <</Type /Pagination>> BDC"
-            if (index, mcid) in actual_text:
-                return b"/%s <</MCID %d /ActualText %s>> BDC" % (
-                    match.group(1), mcid, _utf16(actual_text[(index, mcid)]))
-            return match.group(0)
-
-        resources = page.obj.get("/Resources", Dictionary())
-        forms = [xobject for xobject in (resources.get("/XObject") or Dictionary()).values()
-                 if xobject.get("/Subtype") == NAMES.Form]
-        contents = page.obj.get("/Contents")
-        streams = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
-        for stream in [*streams, *forms]:
-            data = stream.read_bytes()
-            edited = _MARKED.sub(edit, data)
-            if edited != data:
-                stream.write(zlib.compress(edited), filter=NAMES.FlateDecode)
-
-
 def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, int]]) -> None:
     """Drop the duplicate annotations; describe the others in words (WeasyPrint: by their target)."""
     for page in pdf.pages:
@@ -472,7 +321,7 @@ def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
             nums.extend([key, objects[key]])
         root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
         root.ParentTreeNextKey = max([len(pdf.pages) - 1, *objects]) + 1
-        _mark_content(pdf, marked, _hyphenated(origins))
+        mark_content(pdf, marked, added_hyphens(origins))
         _describe_links(pdf, origins, tree.dropped_annotations)
         out = BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from brochures.build.pipeline import Options, build
+from brochures.builders.pipeline import Options, build
 from tests.conftest import SAMPLE_CONTENT, pdf_text
 from tests.pdfread import outline, top_text
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from brochures.build.pipeline import Options, build
+from brochures.builders.pipeline import Options, build
 from brochures.cli import main
 from brochures.content.review import next_review
 from brochures.content.sync import mark_translated

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pypdf import PdfReader
 
-from brochures import TEMPLATES_DIR
 from brochures.cli import main
 from brochures.html.messages import template_messages
+from brochures.resources import TEMPLATES_DIR
 from tests.conftest import FIXTURES, ROOT, pdf_text
 
 SPANISH = FIXTURES / "spanish"

@@ -26,7 +26,7 @@ def test_qr_code_decodes_to_the_online_url(branded, tmp_path, lang, gray):
 
 
 def test_no_qr_code_without_online_url_or_web_address(tmp_path):
-    from brochures.build.pipeline import Options, build
+    from brochures.builders.pipeline import Options, build
 
     content = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, content)

@@ -20,9 +20,9 @@ import pdfua
 import pikepdf
 import pytest
 
-from brochures.build import tasks
-from brochures.build.pipeline import Options, build
-from brochures.build.plan import plan, variant_for
+from brochures.builders import tasks
+from brochures.builders.pipeline import Options, build
+from brochures.builders.plan import plan, variant_for
 from brochures.content.bundles import load_bundles
 from brochures.content.catalogue import load_catalogue
 from brochures.pdf.render import render_pdf

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from brochures.build.pipeline import BuildResult, Options, build
+from brochures.builders.pipeline import BuildResult, Options, build
 from tests.conftest import SAMPLE_CONTENT, structure
 
 TEXT_ONLY_LIMIT = 150 * 1024

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from brochures import TEMPLATES_DIR
-from brochures.build.pipeline import BuildResult, Options, build
+from brochures.builders.pipeline import BuildResult, Options, build
 from brochures.html.messages import template_messages
+from brochures.resources import TEMPLATES_DIR
 from tests.conftest import FIXTURES, SAMPLE_CONTENT, SHIPPED_FONTS, pdf_text
 from tests.pdfread import outline, top_text, uris
 

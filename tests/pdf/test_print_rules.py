@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from brochures.build.pipeline import Options
-from brochures.build.pipeline import build as build_catalogue
+from brochures.builders.pipeline import Options
+from brochures.builders.pipeline import build as build_catalogue
 from tests.conftest import FIXTURES
 
 STRESS = FIXTURES / "print-stress"

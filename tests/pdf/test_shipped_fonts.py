@@ -36,7 +36,7 @@ SYSTEM_FONT_CSS = 'h2, li { font-family: "DejaVu Sans", sans-serif; }\n'
 
 @pytest.fixture(scope="module")
 def symbols(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from brochures.build.pipeline import Options, build
+    from brochures.builders.pipeline import Options, build
 
     root = tmp_path_factory.mktemp("symbols")
     project_css = (ROOT / "styles" / "brochure.css").read_text(encoding="utf-8")

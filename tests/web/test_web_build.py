@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brochures.build.pipeline import Options, build
+from brochures.builders.pipeline import Options, build
 from tests.conftest import write_tree
 from tests.html.test_hostile_content import tiny_png
 

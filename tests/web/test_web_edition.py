@@ -25,7 +25,7 @@ LANGS = ("en", "fr")
 @pytest.fixture(scope="session")
 def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample catalogue built once, with the PDFs and large-print copies the pages link to."""
-    from brochures.build.pipeline import Options, build
+    from brochures.builders.pipeline import Options, build
 
     out = tmp_path_factory.mktemp("web-edition")
     result = build(Options(content_dir=SAMPLE_CONTENT, out_dir=out), jobs=2)

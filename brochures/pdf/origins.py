@@ -1,0 +1,108 @@
+"""Record, while WeasyPrint tags a page, what the PDF alone cannot tell the structure repair.
+
+WeasyPrint 70 builds the structure tree from its boxes and forgets them; the repair
+(`structure.py`) needs to know which HTML element each structure element comes from (a table
+continued on the next page is the same table), what each link says in words, which text runs
+hold which marked content, and the HTML's own text (to tell a hyphen the writer typed from one
+that line breaking added). `recording()` wraps WeasyPrint's tag builder to note them.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from weasyprint.formatting_structure import boxes
+from weasyprint.pdf import tags as weasy_tags
+
+DESCRIPTION_LIMIT = 120
+
+
+@dataclass
+class Origins:
+    """What WeasyPrint knew while tagging and the PDF does not say."""
+
+    keys: dict[int, tuple[int, str, str]] = field(default_factory=dict)  # object → (element, tag, role)
+    links: dict[int, str] = field(default_factory=dict)  # link annotation object → description
+    silent_links: dict[int, str] = field(default_factory=dict)  # Link element without text → its /Alt
+    runs: list[tuple[int, int, str]] = field(default_factory=list)  # (page, MCID, text) of text boxes
+    footnote_areas: set[int] = field(default_factory=set)  # objects of the CSS footnote areas
+    source_text: str = ""  # all the HTML's text, to tell a source hyphen from an added one
+    ids: dict[str, object] = field(default_factory=dict)  # HTML id → element, for link targets
+
+
+def _text(box) -> str:
+    if isinstance(box, boxes.TextBox):
+        return box.text
+    if isinstance(box, boxes.ParentBox):
+        return "".join(_text(child) for child in box.children)
+    return ""
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _describe(box, ids: dict[str, object]) -> str:
+    """A link's description: its label, else its text or its images' alt text, else its address;
+    a bare number (a footnote call) is followed by the text it leads to."""
+    element = box.element
+    label = element.get("aria-label") or element.get("title")
+    if label and _words(label):
+        return _words(label)[:DESCRIPTION_LIMIT]
+    text = _words(_text(box)) or _words(" ".join(e.get("alt", "") for e in element.iter())) \
+        or element.get("href", "")
+    if not re.search(r"\w", text) or text.isdigit():
+        href = element.get("href") or ""
+        target = ids.get(href[1:]) if href.startswith("#") else None
+        if target is not None:
+            text = _words(f"{text} {''.join(target.itertext())}")
+    return text[:DESCRIPTION_LIMIT]
+
+
+_ORIGINAL_BUILD = weasy_tags._build_box_tree
+_active = threading.local()  # the Origins being recorded in this thread, if any
+
+
+def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
+    """WeasyPrint's own tag builder (it calls itself through the module), noting what it sees."""
+    origins: Origins | None = getattr(_active, "origins", None)
+    if origins is None:
+        yield from _ORIGINAL_BUILD(box, parent, pdf, page_number, nums, annotations, tags)
+        return
+    real = getattr(box, "_box", box)  # absolutely positioned boxes sit behind a placeholder
+    if not origins.ids and real.element_tag == "html":
+        origins.source_text = _words("".join(real.element.itertext()))
+        origins.ids = {e.get("id"): e for e in real.element.iter() if e.get("id")}
+    if isinstance(real, boxes.ParentBox):
+        for child in real.children:
+            for leaf in child.children if isinstance(child, boxes.LineBox) else [child]:
+                if isinstance(leaf, boxes.TextBox) and leaf in tags:
+                    origins.runs.append((page_number, tags[leaf]["mcid"], leaf.text))
+    for element in _ORIGINAL_BUILD(box, parent, pdf, page_number, nums, annotations, tags):
+        if isinstance(real, boxes.FootnoteAreaBox):
+            origins.footnote_areas.add(element.number)
+        elif real.element is not None:
+            origins.keys[element.number] = (id(real.element), real.element_tag, str(element["S"]))
+        if real.link_annotation is not None:
+            origins.links[real.link_annotation.number] = _describe(real, origins.ids)
+            if not _words(_text(real)) and str(element["S"]) == "/Link":
+                origins.silent_links[element.number] = origins.links[real.link_annotation.number]
+        yield element
+
+
+@contextmanager
+def recording() -> Iterator[Origins]:
+    """Record the origins of WeasyPrint's structure elements during `write_pdf` in this block.
+
+    The hook stays installed once set, and records only in a thread inside this block.
+    """
+    weasy_tags._build_box_tree = _recording_build
+    _active.origins = Origins()
+    try:
+        yield _active.origins
+    finally:
+        _active.origins = None

@@ -1,0 +1,230 @@
+"""`build.py serve`: build, serve the output folder locally, rebuild on save, reload the browser.
+
+The server answers from the output folder only (a path that resolves outside it, hidden files
+included, is 404) plus a few generated routes under `/_preview/`: the dashboard at `/`, a
+brochure's pages as images (rendered in-process with pypdfium2), and a server-sent event
+stream that tells open pages to reload after each rebuild. It binds 127.0.0.1 unless another
+address is given explicitly, and stops cleanly on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import threading
+from dataclasses import replace
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from brochures.builders.pipeline import BuildResult
+from brochures.builders.plan import Options
+from brochures.builders.watch import say, watch
+from brochures.content.editions import EDITIONS_FILE, is_edition_id
+from brochures.content.review import build_date
+from brochures.files import FileRefused, read_inside
+from brochures.preview.dashboard import Snapshot, dashboard_html, preview_html, snapshot
+
+KEEPALIVE_SECONDS = 10
+RELOAD_JS = b"""// Reload this page when the preview server says the build changed something.
+(function () {
+  var events = new EventSource("/_preview/events");
+  events.addEventListener("reload", function () { window.location.reload(); });
+})();
+"""
+TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript",
+         ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+         ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml", ".ttf": "font/ttf",
+         ".json": "application/json"}
+
+
+class Preview:
+    """The state shared by the watcher (which rebuilds) and the request threads.
+
+    With editions, one edition is previewed: its folder is the root, its catalogue the dashboard's.
+    """
+
+    def __init__(self, options: Options, edition: str | None = None) -> None:
+        self.options = options
+        self.edition = edition
+        self.folder = options.out_dir / edition if edition else options.out_dir
+        self.root = self.folder.resolve()
+        self.snapshot: Snapshot | None = None
+        self.generation = 0
+        self.stopping = False
+        self.changed = threading.Condition()
+        self._pdfium = threading.Lock()  # PDFium is not thread-safe
+        self._images: dict[tuple[Path, int, int], bytes] = {}
+
+    def rebuilt(self, result: BuildResult) -> None:
+        snap = snapshot(self.options.content_dir, self.folder, result, build_date(), self.edition)
+        with self.changed:
+            self.snapshot = snap
+            self.generation += 1
+            self.changed.notify_all()
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()
+
+    def file(self, url_path: str) -> Path | None:
+        """The file a URL names inside the output folder, or None (outside it, hidden, missing)."""
+        rel = unquote(url_path).lstrip("/")
+        if "\0" in rel:
+            return None
+        target = (self.root / rel).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(self.root) or not target.is_file():
+            return None
+        if any(part.startswith(".") for part in target.relative_to(self.root).parts):
+            return None
+        return target
+
+    def page_image(self, pdf: Path, index: int) -> bytes | None:
+        import pypdfium2 as pdfium  # here: only the preview needs it
+
+        stat = pdf.stat()
+        key = (pdf, stat.st_mtime_ns, index)
+        with self._pdfium:
+            if key not in self._images:
+                document = pdfium.PdfDocument(read_inside(pdf, [self.root]))
+                try:
+                    if not 0 <= index < len(document):
+                        return None
+                    image = document[index].render(scale=100 / 72).to_pil()
+                finally:
+                    document.close()
+                buffer = io.BytesIO()
+                image.save(buffer, format="PNG")
+                self._images[key] = buffer.getvalue()
+            return self._images[key]
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass  # the terminal is for build problems
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        preview = self.server.preview
+        parts = urlsplit(self.path)
+        query = parse_qs(parts.query)
+        if parts.path == "/":
+            return self._send(dashboard_html(preview.snapshot), ".html")
+        if parts.path == "/_preview/reload.js":
+            return self._send(RELOAD_JS, ".js")
+        if parts.path == "/_preview/events":
+            return self._events(preview)
+        if parts.path in ("/_preview/doc", "/_preview/page.png"):
+            pdf = preview.file(query.get("pdf", [""])[0])
+            if pdf is None or pdf.suffix != ".pdf":
+                return self._send(b"not found", ".txt", HTTPStatus.NOT_FOUND)
+            if parts.path == "/_preview/page.png":
+                page = query.get("page", ["0"])[0]
+                image = preview.page_image(pdf, int(page)) if page.isdigit() else None
+                if image is None:
+                    return self._send(b"not found", ".txt", HTTPStatus.NOT_FOUND)
+                return self._send(image, ".png")
+            import pypdfium2 as pdfium
+
+            with preview._pdfium:
+                document = pdfium.PdfDocument(read_inside(pdf, [preview.root]))
+                pages = len(document)
+                document.close()
+            rel = pdf.relative_to(preview.root)
+            web = rel.with_suffix("") / "index.html"
+            return self._send(preview_html(str(rel), pages, str(web) if (preview.root / web).is_file() else None),
+                              ".html")
+        target = preview.file(parts.path)
+        if target is None:
+            return self._send(b"not found", ".txt", HTTPStatus.NOT_FOUND)
+        try:
+            data = read_inside(target, [preview.root])
+        except FileRefused:
+            return self._send(b"not found", ".txt", HTTPStatus.NOT_FOUND)
+        if target.suffix == ".html":  # pages reload themselves after a rebuild
+            data = data.replace(b"</body>", b'<script src="/_preview/reload.js"></script>\n</body>', 1)
+        return self._send(data, target.suffix)
+
+    def _send(self, data: bytes, suffix: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", TYPES.get(suffix, "text/plain; charset=utf-8"))
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _events(self, preview: Preview) -> None:
+        """Server-sent events: `reload` after each rebuild, a comment now and then to keep it open."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = preview.generation
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while True:
+                with preview.changed:
+                    preview.changed.wait_for(lambda: preview.generation != seen or preview.stopping,
+                                             KEEPALIVE_SECONDS)
+                    if preview.stopping:
+                        return
+                    now = preview.generation
+                if now != seen:
+                    seen = now
+                    self.wfile.write(f"event: reload\ndata: {now}\n\n".encode())
+                else:
+                    self.wfile.write(b": still here\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream never keeps the process alive
+
+    def __init__(self, address: tuple[str, int], preview: Preview) -> None:
+        super().__init__(address, Handler)
+        self.preview = preview
+
+
+def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False, jobs: int = 1,
+          scheduler: str | None = None, editions: tuple[str, ...] = ()) -> int:
+    """Serve the output folder and the dashboard while watching; exit 0 on Ctrl-C or SIGTERM.
+
+    A catalogue with editions is previewed one edition at a time (`--edition ID`): the dashboard
+    shows one set of settings and topics, and the builds make only that edition.
+    """
+    has_editions = (options.content_dir / EDITIONS_FILE).is_file()
+    if has_editions and len(editions) != 1:
+        print(f"{options.content_dir / EDITIONS_FILE}: this catalogue has editions; preview one of them with "
+              "--edition ID", file=sys.stderr)
+        return 2
+    if has_editions and not is_edition_id(editions[0]):  # it names the folder served: never `..`
+        print(f"--edition {editions[0]!r} is not an edition id (lowercase letters, digits and hyphens)",
+              file=sys.stderr)
+        return 2
+    preview = Preview(options, editions[0] if has_editions else None)
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        server = PreviewServer((host, port), preview)
+    except OSError as exc:
+        print(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port", file=sys.stderr)
+        return 1
+    thread = threading.Thread(target=server.serve_forever, name="preview-server", daemon=True)
+    thread.start()
+    shown = f"[{host}]" if ":" in host else host
+    say(f"serving {preview.folder} at http://{shown}:{server.server_address[1]}/ "
+        "(the dashboard; the web edition is /index.html)")
+    try:
+        return watch(replace(options), quiet=quiet, on_build=preview.rebuilt, jobs=jobs, scheduler=scheduler,
+                     editions=editions)
+    finally:
+        preview.stop()
+        server.shutdown()
+        server.server_close()
