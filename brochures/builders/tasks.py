@@ -16,6 +16,7 @@ from brochures.builders.work import JobResult, Output, RenderedFile, Task
 from brochures.content.settings import format_size, text_for
 from brochures.files import file_stamp, write_atomic
 from brochures.html.fonts import (
+    characters_named,
     font_face_css,
     font_problem,
     generated_text,
@@ -237,7 +238,7 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
                                    task.project_root / "styles")
     font_problems = _font_problems(job, topics, html, stylesheets, strict)
     problems.extend(font_problems)
-    reported = {p.message.split("'")[1] for p in font_problems + problems if p.message.startswith("character '")}
+    reported = {char for p in font_problems + problems for char in characters_named(p.message)}
     if has_errors(font_problems):
         return None
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),

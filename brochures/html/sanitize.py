@@ -21,7 +21,7 @@ from markupsafe import Markup
 from brochures.content.limits import DEFAULT_LIMITS, Limits
 from brochures.files import FileRefused, check_regular
 from brochures.html.decorative import as_background, image_problem, image_size, is_decorative
-from brochures.problems import Problem
+from brochures.problems import Problem, did_you_mean
 
 ALLOWED_TAGS = frozenset("""
     a abbr b blockquote br caption cite code col colgroup dd del div dl dt em figcaption figure
@@ -95,6 +95,7 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: st
         return Sanitized(Markup(""), [Problem(src_path, f"{what}, over the limit ({limits.hint('nesting')})")])
     cleaner = _Cleaner(src_path, body, body_line, limits, uri)
     cleaner.clean_children(root)
+    cleaner.check_anchors(root)
     _link_phones(root)
     if finish is not None:
         finish(root)
@@ -114,6 +115,10 @@ def _nesting(root: ET.Element) -> tuple[int, int]:
         deepest_lists, deepest = max(deepest_lists, lists), max(deepest, depth)
         pending.extend((child, lists, depth + 1) for child in el)
     return deepest_lists, deepest
+
+
+def _shortened(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def _escape_text(text: str) -> str:
@@ -162,8 +167,13 @@ class _Cleaner:
             tag = child.tag.lower()
             if tag in DROPPED_TAGS or tag not in ALLOWED_TAGS:
                 dropped = tag in DROPPED_TAGS
-                self.refuse(f"<{tag}", f"removed <{tag}>: raw HTML of this kind is not allowed in content"
-                            + ("" if dropped else "; its text is kept"))
+                text = " ".join("".join(child.itertext()).split())
+                if dropped and text:
+                    what = f"removed <{tag}> and the text it holds ('{_shortened(text)}')"
+                else:
+                    what = f"removed <{tag}>"
+                self.refuse(f"<{tag}", f"{what}: raw HTML of this kind is not allowed in content"
+                            + ("; its text is kept" if text and not dropped else ""))
                 _remove(parent, child, keep_children=not dropped)
                 continue
             if "footnote-backref" in child.get("class", ""):
@@ -193,6 +203,20 @@ class _Cleaner:
             if lowered == "href" and not self.allowed_href(value):
                 del el.attrib[name]
 
+    def check_anchors(self, root: ET.Element) -> None:
+        """A link to a section of this topic that has no such section loses its target, with a line
+        in the writer's terms (WeasyPrint would only say it found no anchor)."""
+        ids = {el.get("id", "") for el in root.iter()} - {""}
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if len(href) > 1 and href.startswith("#") and unquote(href[1:]) not in ids:
+                name = unquote(href[1:])
+                self.cursor = 0
+                self.refuse(href, f"link to '{_shortened(href)}': no heading '{_shortened(name)}' in this topic "
+                                  f"({did_you_mean(name, (i for i in ids if not i.startswith('fn')))}); "
+                                  "its text prints without a link")
+                del link.attrib["href"]
+
     def allowed_href(self, href: str) -> bool:
         href = href.strip()
         if href.startswith("#"):
@@ -201,8 +225,8 @@ class _Cleaner:
         if scheme in LINK_SCHEMES:
             return True
         kind = f"'{scheme}:' link" if scheme else "link to a file"
-        self.refuse(href, f"removed {kind} '{href[:60]}': a PDF may only link to web pages, "
-                          "email addresses, phone numbers and its own sections")
+        self.refuse(href.split("\n", 1)[0], f"removed {kind} '{_shortened(href)}': a PDF may only link to web "
+                                            "pages, email addresses, phone numbers and its own sections")
         return False
 
     def clean_image(self, img: ET.Element) -> bool:

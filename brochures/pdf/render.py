@@ -21,6 +21,7 @@ from brochures.files import FileRefused, read_inside
 from brochures.html.fonts import STYLESHEET_BYTES, font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
 from brochures.pdf.images import PreparedImages
+from brochures.pdf.list_numbers import number_lists
 from brochures.pdf.origins import recording
 from brochures.pdf.structure import finish
 from brochures.pdf.urls import Roots
@@ -131,9 +132,10 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
     logger.addHandler(collector)
     try:
         images = PREPARED_IMAGES.cache_for(roots, fetcher)
-        document = HTML(string=html, base_url=roots.uri(base_dir) + "/", url_fetcher=fetcher).render(
-            stylesheets=css, font_config=font_config, color_profiles=color_profiles, cache=images, **options
-        )
+        page = HTML(string=html, base_url=roots.uri(base_dir) + "/", url_fetcher=fetcher)
+        number_lists(page.etree_element)
+        document = page.render(stylesheets=css, font_config=font_config, color_profiles=color_profiles,
+                               cache=images, **options)
         PREPARED_IMAGES.keep(images)
         if pdf_variant.startswith("pdf/x"):
             document.metadata.created = document.metadata.modified = FIXED_DATE
