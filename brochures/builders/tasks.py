@@ -242,7 +242,8 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
     if has_errors(font_problems):
         return None
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
-                          roots.plus(variant.readable_roots()), variant.pdf_variant)
+                          roots.plus(variant.readable_roots()), variant.pdf_variant, not variant.booklet_pages)
+    problems.extend(_overflow_problems(job, rendered.overflows, variant))
     for image, ppi in rendered.low_resolution:
         problems.append(Problem(Path(image), f"image '{Path(image).name}' prints at {ppi} ppi at its placed size "
                                              f"in {job.lang}/{job.name}.pdf, below {MIN_PPI} ppi, and will look "
@@ -266,6 +267,27 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
     if has_errors(problems):
         return None
     return data, rendered.pages, html
+
+
+def _overflow_problems(job: Job, overflows: tuple[tuple[str, str, bool], ...], variant: Variant) -> list[Problem]:
+    """What still runs off the page after fitting (`pdf/fit.py`), at the line of the topic that has it."""
+    problems = []
+    document = f"{job.lang}/{job.name}{variant.suffix}.pdf"
+    for what, needle, broken in overflows:
+        where = next(((t.src_path, t.body_line + offset) for t in job.translations
+                      for offset, line in enumerate(t.body.splitlines()) if needle and needle in line),
+                     (job.src_path, None))
+        tried = "smaller type" + ("" if variant.booklet_pages else " and a landscape page")
+        if broken:
+            message = (f"{what} is too wide for the page even with {tried}: in {document} its words are broken "
+                       "wherever they must to fit; split it into narrower tables, or shorten what its cells say")
+        elif what.startswith("the table"):
+            message = (f"{what} is too wide for the page even with {tried}: it runs off the page in {document}; "
+                       "split it into narrower tables, or shorten what its cells say")
+        else:
+            message = f"{what} is too wide for the page and runs off it in {document}; make it smaller or shorter"
+        problems.append(Problem(where[0], message, where[1], "warning"))
+    return problems
 
 
 def _font_problems(job: Job, topics: tuple[TopicContext, ...], html: str, stylesheets: list[Path],
