@@ -61,8 +61,9 @@ _NUMERIC = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9a-fA-F]{1,6}));")
 
 @dataclass(frozen=True)
 class Definition:
-    label: str  # as written, between the brackets
-    text: str  # the definition's first line, as the writer wrote it
+    label: str  # between the brackets, on one line
+    text: str  # the whole definition, on one line
+    first_line: str  # as the writer wrote it, to find it by
     used: bool = False
 
 
@@ -77,7 +78,7 @@ class _Definitions(dict):
     def __init__(self) -> None:
         super().__init__()
         self.used: set[str] = set()
-        self.found: list[tuple[str, str, str]] = []  # (key, label, first line) in the order found
+        self.found: list[tuple[str, str, str]] = []  # (key, label, definition) in the order found
 
     def __getitem__(self, key: str) -> tuple[str, str]:
         self.used.add(key)
@@ -91,7 +92,8 @@ class _Definitions(dict):
     def definitions(self) -> list[Definition]:
         """Each definition, used when a link looked it up and no later one replaced it."""
         last = {key: index for index, (key, _, _) in enumerate(self.found)}
-        return [Definition(label, text, key in self.used and last[key] == index)
+        return [Definition(" ".join(label.split()), " ".join(text.split()), text.strip().splitlines()[0],
+                           key in self.used and last[key] == index)
                 for index, (key, label, text) in enumerate(self.found)]
 
 
@@ -110,7 +112,7 @@ class _BlockStartReferences(ReferenceProcessor):
             key = label.strip().lower()
             found[key] = (m.group(2).lstrip("<").rstrip(">"), m.group(5) or m.group(6))
             if isinstance(found, _Definitions):
-                found.found.append((key, label, m.group().strip().splitlines()[0]))
+                found.found.append((key, label, m.group()))
             end = m.end()
         if end == 0:
             blocks.insert(0, block)

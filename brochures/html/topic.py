@@ -92,7 +92,7 @@ def _converted(translation: Translation, limits: Limits, strict: bool) -> tuple[
         return "", [Problem(src, "emphasis or links are nested too deeply to be read; remove some of the "
                                  "'*', '_' or '[' inside each other", translation.body_line)]
     problems = [Problem(src, f"'{d.text}' reads as a link definition and does not print; write "
-                             f"'\\[{d.label}]:' to print it", _line_of(translation, d.text),
+                             f"'\\[{d.label}]:' to print it", _line_of(translation, d.first_line),
                         "error" if strict else "warning")
                 for d in converted.definitions if not d.used]
     return converted.html, problems
