@@ -275,7 +275,7 @@ def _overflow_problems(job: Job, overflows: tuple[tuple[str, str, bool], ...], v
     document = f"{job.lang}/{job.name}{variant.suffix}.pdf"
     for what, needle, broken in overflows:
         where = next(((t.src_path, t.body_line + offset) for t in job.translations
-                      for offset, line in enumerate(t.body.splitlines()) if needle and needle in line),
+                      for offset, line in enumerate(t.body.split("\n")) if needle and needle in line),
                      (job.src_path, None))
         tried = "smaller type" + ("" if variant.booklet_pages else " and a landscape page")
         if broken:

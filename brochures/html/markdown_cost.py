@@ -37,7 +37,7 @@ class TooCostly(Exception):
 def check_nesting(body: str, nesting: int) -> None:
     """Lists indented or quotes nested far past the `nesting` limit, before the converter sees them."""
     deepest = INDENT_PER_LEVEL * (nesting + 2)
-    for line in body.expandtabs(4).splitlines():
+    for line in body.expandtabs(4).split("\n"):
         quotes = _QUOTES.match(line)
         depth = quotes.group().count(">") if quotes else 0
         if depth > nesting:
@@ -45,7 +45,7 @@ def check_nesting(body: str, nesting: int) -> None:
         item = _LIST_ITEM.match(line, quotes.end() if quotes else 0)
         if item and len(item.group(1)) > deepest:
             raise TooCostly(f"a list item is indented {len(item.group(1))} spaces, nested deeper than the limit",
-                            line.strip()[:60])
+                            line[:deepest + 20])
 
 
 def check_paragraph(text: str) -> None:

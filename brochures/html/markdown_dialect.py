@@ -92,7 +92,7 @@ class _Definitions(dict):
     def definitions(self) -> list[Definition]:
         """Each definition, used when a link looked it up and no later one replaced it."""
         last = {key: index for index, (key, _, _) in enumerate(self.found)}
-        return [Definition(" ".join(label.split()), " ".join(text.split()), text.strip().splitlines()[0],
+        return [Definition(" ".join(label.split()), " ".join(text.split()), text.strip().split("\n")[0],
                            key in self.used and last[key] == index)
                 for index, (key, label, text) in enumerate(self.found)]
 

@@ -132,7 +132,7 @@ class _Cleaner:
         self.limits = limits
         self.uri = uri
         self.topic_dir = src_path.parent.resolve()
-        self.body_lines = body.splitlines()
+        self.body_lines = body.split("\n")  # as the file counts lines (splitlines also splits at U+000B)
         self.body_line = body_line
         self.cursor = 0  # body line of the last thing found: elements are cleaned in order
         self.problems: list[Problem] = []

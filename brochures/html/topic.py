@@ -100,7 +100,7 @@ def _converted(translation: Translation, limits: Limits, strict: bool) -> tuple[
 
 def _line_of(translation: Translation, needle: str) -> int | None:
     """The file line of the first body line holding `needle`."""
-    for offset, line in enumerate(translation.body.splitlines()):
+    for offset, line in enumerate(translation.body.split("\n")):
         if needle in line or needle in line.expandtabs(4):
             return translation.body_line + offset
     return None
