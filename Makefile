@@ -9,8 +9,8 @@ STAMP := $(VENV)/.installed
 # printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests;
 # libgs-common for the CMYK printer profile (default_cmyk.icc) that print-shop PDF/X files carry as
 # their output intent; chromium and chromium-driver for the browser tests of the web edition and the
-# screenshots. axe-core comes from the npm registry with the npm of the machine's Node.js (Debian's npm
-# package would conflict with it).
+# screenshots. axe-core and commonmark-spec come from the npm registry with the npm of the machine's
+# Node.js (Debian's npm package would conflict with it).
 DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common chromium chromium-driver
 AXE := node_modules/axe-core/axe.min.js
 
@@ -40,7 +40,8 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); }
 
-# axe-core for the accessibility tests, from the npm registry at install time (never at test time).
+# axe-core for the accessibility tests and commonmark-spec (the CommonMark examples the corpus test builds),
+# from the npm registry at install time (never at test time).
 $(AXE): package.json package-lock.json | system-deps
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(AXE)

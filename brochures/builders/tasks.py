@@ -32,7 +32,7 @@ from brochures.html.page import (
     TopicContext,
     brand_css,
 )
-from brochures.html.sanitize import tel_href
+from brochures.html.phones import tel_href
 from brochures.html.topic import topic_context, typeset_optional
 from brochures.html.typography import typeset
 from brochures.pdf.urls import Roots

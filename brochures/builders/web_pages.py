@@ -23,7 +23,7 @@ from brochures.content.settings import text_for
 from brochures.files import FileRefused, read_inside
 from brochures.html.messages import Messages, load_messages
 from brochures.html.page import PageRenderer, Phone
-from brochures.html.sanitize import tel_href
+from brochures.html.phones import tel_href
 from brochures.html.topic import locales_dirs, topic_context, typeset_optional
 from brochures.problems import ContentError, Problem, has_errors
 from brochures.resources import TEMPLATES_DIR

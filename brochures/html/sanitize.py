@@ -3,7 +3,7 @@
 Markdown lets authors write raw HTML, and content comes from outside the clinic. Everything
 not on an allow-list is removed with a warning naming the file, the line and what was refused;
 nothing refused is fetched or printed as text. Images must be files inside the topic folder.
-Phone numbers in the text become `tel:` links so that a mailed PDF can dial them.
+Phone numbers in the text become `tel:` links (`phones.py`) so that a mailed PDF can dial them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from markupsafe import Markup
 from brochures.content.limits import DEFAULT_LIMITS, Limits
 from brochures.files import FileRefused, check_regular
 from brochures.html.decorative import as_background, image_problem, image_size, is_decorative
+from brochures.html.phones import link_phones
 from brochures.problems import Problem, did_you_mean
 
 ALLOWED_TAGS = frozenset("""
@@ -48,9 +49,6 @@ TAG_ATTRIBUTES = {
 LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
 TEXT_ALIGN_RE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
-# North American numbers, the kind our clinics print: 1-800-363-0063, (514) 555-0123, 514 555 0123.
-PHONE_RE = re.compile(r"(?<![\w+-])(?:\+?1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-])")
-NO_PHONE_LINKS = frozenset({"a", "code", "pre", "kbd"})
 NESTING_TAGS = frozenset({"ul", "ol", "blockquote", "dl"})  # what the 'nesting' limit counts
 DEPTH_PER_LEVEL = 4  # elements of any kind allowed per level of lists and quotes
 
@@ -60,18 +58,6 @@ class Sanitized:
     markup: Markup  # safe to insert into a template as is
     problems: list[Problem] = field(default_factory=list)
     text: str = ""  # all printed characters, for the font coverage check
-
-
-def tel_href(phone: str) -> str:
-    """A dialable `tel:` URI: international form for North American numbers, digits otherwise."""
-    digits = re.sub(r"\D", "", phone)
-    if phone.strip().startswith("+"):
-        return f"tel:+{digits}"
-    if len(digits) == 11 and digits.startswith("1"):
-        return f"tel:+{digits}"
-    if len(digits) == 10:
-        return f"tel:+1{digits}"
-    return f"tel:{digits}"
 
 
 def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: str = "",
@@ -96,7 +82,7 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: st
     cleaner = _Cleaner(src_path, body, body_line, limits, uri)
     cleaner.clean_children(root)
     cleaner.check_anchors(root)
-    _link_phones(root)
+    link_phones(root)
     if finish is not None:
         finish(root)
     if id_prefix:
@@ -316,53 +302,3 @@ def _remove(parent: ET.Element, child: ET.Element, keep_children: bool) -> None:
         else:
             previous = parent[index - 1]
             previous.tail = (previous.tail or "") + lead
-
-
-def _link_phones(el: ET.Element) -> None:
-    """Link phone numbers in the cleaned tree, except inside links and code.
-
-    A pass of its own, after cleaning: removing an element moves its text into a neighbour
-    already visited, and that text must be linked too.
-    """
-    if el.tag in NO_PHONE_LINKS:
-        return
-    for child in list(el):
-        _link_phones(child)
-        _link_phones_in_tail(el, child)
-    _link_phones_in_text(el)
-
-
-def _phone_parts(text: str) -> list[str | ET.Element]:
-    parts: list[str | ET.Element] = []
-    position = 0
-    for match in PHONE_RE.finditer(text):
-        parts.append(text[position:match.start()])
-        link = ET.Element("a", {"href": tel_href(match.group()), "class": "tel"})
-        link.text = match.group()
-        parts.append(link)
-        position = match.end()
-    parts.append(text[position:])
-    return parts
-
-
-def _link_phones_in_text(el: ET.Element) -> None:
-    if not el.text or not PHONE_RE.search(el.text):
-        return
-    parts = _phone_parts(el.text)
-    el.text = parts[0]  # type: ignore[assignment]
-    for offset, (link, after) in enumerate(zip(parts[1::2], parts[2::2])):
-        assert isinstance(link, ET.Element)
-        link.tail = after  # type: ignore[assignment]
-        el.insert(offset, link)
-
-
-def _link_phones_in_tail(parent: ET.Element, child: ET.Element) -> None:
-    if not child.tail or not PHONE_RE.search(child.tail):
-        return
-    parts = _phone_parts(child.tail)
-    child.tail = parts[0]  # type: ignore[assignment]
-    position = list(parent).index(child) + 1
-    for offset, (link, after) in enumerate(zip(parts[1::2], parts[2::2])):
-        assert isinstance(link, ET.Element)
-        link.tail = after  # type: ignore[assignment]
-        parent.insert(position + offset, link)

@@ -16,7 +16,8 @@ from brochures.html.markdown_cost import TooCostly, check_nesting
 from brochures.html.markdown_html import markdown_to_html
 from brochures.html.page import RelatedTopic, TopicContext
 from brochures.html.pagination import mark_pagination
-from brochures.html.sanitize import sanitize, tel_href
+from brochures.html.phones import tel_href
+from brochures.html.sanitize import sanitize
 from brochures.html.terms import mark_terms
 from brochures.html.typography import typeset, typeset_tree
 from brochures.problems import Problem
