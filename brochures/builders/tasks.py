@@ -272,7 +272,7 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
 def _overflow_problems(job: Job, overflows: tuple[tuple[str, str, bool], ...], variant: Variant) -> list[Problem]:
     """What still runs off the page after fitting (`pdf/fit.py`), at the line of the topic that has it."""
     problems = []
-    document = f"{job.lang}/{job.name}{variant.suffix}.pdf"
+    document = f"{job.lang}/{job.name}{variant.suffix}{'.booklet' * variant.booklet_pages}.pdf"
     for what, needle, broken in overflows:
         where = next(((t.src_path, t.body_line + offset) for t in job.translations
                       for offset, line in enumerate(t.body.split("\n")) if needle and needle in line),

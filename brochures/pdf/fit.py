@@ -48,7 +48,11 @@ def fit_to_page(render: Callable[[], Document], root: ET.Element, landscape: boo
     """Lay out with `render` until no table crosses the page area or none has a step left; the
     document and what still crosses it. `root`: the page's tree, which `render` lays out.
     `landscape`: whether a table may get a page of its own."""
-    steps = [" ".join(step) for step in STEPS if landscape or "landscape" not in step]
+    steps: list[str] = []
+    for step in STEPS:
+        names = " ".join(name for name in step if landscape or name != "landscape")
+        if names not in steps:
+            steps.append(names)
     document = render()
     parents: dict[ET.Element, ET.Element] | None = None
     while True:

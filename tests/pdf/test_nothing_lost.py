@@ -151,3 +151,18 @@ def test_the_pages_stay_valid_pdf_ua(made):
         assert report.is_compliant, (pdf, sorted({f"{f.rule_id}: {f.message}" for f in report.failures}))
         errors = [f.rule_id for f in pdfua.validate(str(pdf)).findings if f.severity >= pdfua.Severity.ERROR]
         assert errors == [], (pdf, errors)
+
+
+def test_a_table_too_wide_for_a_booklet_page_fits_with_broken_words_and_says_so(tmp_path):
+    """Booklet pages must all be the same size: no landscape page, so the last resorts, and a warning."""
+    result = build(Options(content_dir=FIXTURE, out_dir=tmp_path, topics=("week",), langs=("en",), layout="booklet",
+                           web=False))
+    assert [str(p).split(": warning: ", 1)[1] for p in result.problems] == [
+        "the table 'Medicine, Monday, Tuesday, …' is too wide for the page even with smaller type: in "
+        "en/week.booklet.pdf its words are broken wherever they must to fit; split it into narrower tables, or "
+        "shorten what its cells say"]
+    assert result.problems[0].line == 8 and result.problems[0].path == FIXTURE / "week" / "en.md"
+    sheets = PdfReader(tmp_path / "en" / "week.booklet.pdf").pages
+    assert len({(float(p.mediabox.width), float(p.mediabox.height)) for p in sheets}) == 1
+    text = joined(pdfium_text(tmp_path / "en" / "week.booklet.pdf"))
+    assert all(day[:3] in text for day in WORDS["en"]["table"][1:8])
