@@ -70,8 +70,8 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: st
     clean tree's text (typography, terms) once phone numbers are links and so left alone.
     `uri` gives an image's URL (pdf/urls.py: the same wherever the content folder is).
     """
-    document = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{html}</body></html>",
-                               namespace_html_elements=False)
+    parser = tinyhtml5.parser.HTMLParser(namespace_html_elements=False)
+    document = parser.parse(f"<!DOCTYPE html><html><body>{html}</body></html>")
     root = document.find("body")
     assert root is not None
     nesting, depth = _nesting(root)
@@ -81,6 +81,7 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: st
         return Sanitized(Markup(""), [Problem(src_path, f"{what}, over the limit ({limits.hint('nesting')})")])
     cleaner = _Cleaner(src_path, body, body_line, limits, uri)
     cleaner.clean_children(root)
+    cleaner.stray_end_tags(parser.errors)
     cleaner.check_anchors(root)
     link_phones(root)
     if finish is not None:
@@ -188,6 +189,14 @@ class _Cleaner:
                 continue
             if lowered == "href" and not self.allowed_href(value):
                 del el.attrib[name]
+
+    def stray_end_tags(self, errors: list[tuple[tuple[int, int], str, dict]]) -> None:
+        """An end tag that closes nothing the writer opened vanishes as HTML says: the writer is told."""
+        for _, code, data in errors:
+            name = str(data.get("name", "")).lower()
+            if code == "unexpected-end-tag" and name and any(f"</{name}" in line.lower() for line in self.body_lines):
+                self.cursor = 0
+                self.refuse(f"</{name}", f"removed the end tag '</{name}>': it closes no <{name}> opened before it")
 
     def check_anchors(self, root: ET.Element) -> None:
         """A link to a section of this topic that has no such section loses its target, with a line

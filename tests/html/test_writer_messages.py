@@ -65,9 +65,11 @@ def test_a_link_to_a_missing_heading_is_said_in_the_writers_terms(catalogue, cap
 
 
 def test_raw_html_removed_says_whether_its_text_printed(catalogue, capsys):
-    body = "Bring <your health card>.\n\n<center>Kept words</center>\n\n<textarea>Secret words</textarea>\n"
+    body = ("Bring <your health card>.\n\n<center>Kept words</center>\n\n<textarea>Secret words</textarea>\n\n"
+            "Take it </em> daily.\n")
     code, lines = check(catalogue, capsys, body, "en")
-    assert len(lines) == 2, "angle brackets around words that are no element print as written, without a word"
+    assert len(lines) == 3, "angle brackets around words that are no element print as written, without a word"
+    assert lines[2].endswith(":10: warning: removed the end tag '</em>': it closes no <em> opened before it")
     assert lines[0].endswith(":6: warning: removed <center>: raw HTML of this kind is not allowed in content; "
                              "its text is kept")
     assert lines[1].endswith(":8: warning: removed <textarea> and the text it holds ('Secret words'): raw HTML "
