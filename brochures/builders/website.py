@@ -70,7 +70,7 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
     hasher = Hasher()
     problems: list[Problem] = []
     langs = [lang for lang in catalogue.site.languages if not options.langs or lang in options.langs]
-    renderer = PageRenderer([catalogue.content_dir / "templates", TEMPLATES_DIR])
+    renderer = PageRenderer([catalogue.content_dir / "templates", TEMPLATES_DIR], web=True)
     common = _common_inputs(catalogue, hasher)
     pages: list[PageJob] = [_assets(catalogue, hasher)]
     listed = tuple(lang for lang in catalogue.site.languages  # whose catalogue exists or is made now

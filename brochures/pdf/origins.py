@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,18 +44,24 @@ def _text(box) -> str:
 
 
 def _words(text: str) -> str:
-    return " ".join(text.split())
+    """`text` with its spaces made single, without the invisible format characters (the break
+    opportunities and word joiners of a printed address, a soft hyphen) that nobody reads."""
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
 
 
 def _describe(box, ids: dict[str, object]) -> str:
     """A link's description: its label, else its text or its images' alt text, else its address;
-    a bare number (a footnote call) is followed by the text it leads to."""
+    a bare number (a footnote call) is followed by the text it leads to. A link broken over two
+    lines has a box on each: each is described by the whole link's text, the whole address."""
     element = box.element
     label = element.get("aria-label") or element.get("title")
     if label and _words(label):
         return _words(label)[:DESCRIPTION_LIMIT]
-    text = _words(_text(box)) or _words(" ".join(e.get("alt", "") for e in element.iter())) \
-        or element.get("href", "")
+    text = _words(_text(box))
+    whole = _words("".join(element.itertext()))
+    if whole and whole not in text:  # a fragment; its own text may add generated content
+        text = whole
+    text = text or _words(" ".join(e.get("alt", "") for e in element.iter())) or element.get("href", "")
     if not re.search(r"\w", text) or text.isdigit():
         href = element.get("href") or ""
         target = ids.get(href[1:]) if href.startswith("#") else None

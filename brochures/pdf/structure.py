@@ -12,7 +12,8 @@ tell a continued table from a new one), this module edits the written PDF with p
   that calls them;
 - content that no structure element reaches (the page margin boxes) becomes a pagination
   artifact, and the parent tree is rebuilt from the tree itself, so every mapping is consistent;
-- `LI` holds only `Lbl` and `LBody`; a `Link` inside a `Link` is folded into it; empty elements
+- `LI` holds only `Lbl` and `LBody`; a `Link` inside a `Link` is folded into it, and an inline
+  element broken over two lines (a long address) is one element; empty elements
   go; header cells get a `Scope`;
 - one annotation per link (WeasyPrint gives every box inside a link its own), described in words
   (its text or image's alt text, or for a bare number such as a footnote call, that number and the
@@ -195,7 +196,7 @@ class _Tree:
             self.drop_copied_annotations(node)
         role = node.get("/S")
         inner = in_link or role == NAMES.Link
-        kids = [kid for kid in self.kids(node) if not _is_element(kid) or self.tidy(kid, inner)]
+        kids = self.join_lines([kid for kid in self.kids(node) if not _is_element(kid) or self.tidy(kid, inner)])
         if role == NAMES.Link:
             kids = self.fold_links(kids)
             if node.objgen[0] in self.origins.silent_links and "/Alt" not in node:
@@ -213,6 +214,18 @@ class _Tree:
                                            for new, old in zip(kids, before)):
             self.set_kids(node, kids)
         return bool(kids) or "/Alt" in node or "/ActualText" in node
+
+    def join_lines(self, kids: list) -> list:
+        """Consecutive elements of one HTML element (an inline broken over two lines: a link,
+        the emphasis around it) become one: a link is then one `Link` with an annotation per line."""
+        out: list = []
+        for kid in kids:
+            key = self.key(kid)
+            if key is not None and out and self.key(out[-1]) == key:
+                self.set_kids(out[-1], self.kids(out[-1]) + self.moved_kids(kid))
+                continue
+            out.append(kid)
+        return out
 
     def fold_links(self, kids: list) -> list:
         """A `Link` inside a `Link` (a link's ::after text) gives its content to the outer one."""

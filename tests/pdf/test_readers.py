@@ -1,0 +1,120 @@
+"""What readers we did not write get from our PDFs: pdf.js (Firefox) and PDFium (Chrome).
+
+The sample catalogue is built once, flat and as booklets, in both languages. Each test reads
+the files with pdf.js (pdfjs-dist in Node, tests/pdfjs_read.mjs) or PDFium (pypdfium2) and
+checks what a reader meets: links over the text they link, one link per address, notes and
+definitions in their place, other languages announced, ornaments unread, words whole.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from brochures.builders.pipeline import Options, build
+from tests.conftest import SAMPLE_CONTENT
+from tests.readers import pdfium_text, pdfium_under, pdfjs
+
+INVISIBLE = "\u200b\u2060\u00ad\ufffe\x02"  # break opportunities, joiners, soft hyphens, PDFium's hyphen mark
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("readers")
+    result = build(Options(content_dir=SAMPLE_CONTENT, out_dir=out, layout="booklet", web=False), jobs=2)
+    assert result.ok, [str(p) for p in result.problems]
+    return out
+
+
+def pdfs(out: Path, suffix: str) -> list[Path]:
+    return sorted(path for path in out.rglob(f"*{suffix}") if suffix == ".booklet.pdf" or ".booklet" not in path.name)
+
+
+def link_annotations(path: Path) -> list[tuple[int, tuple[float, ...], str, str]]:
+    """(page, rectangle, target, description) of every link annotation, as written."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            for annotation in page.obj.get("/Annots") or []:
+                if annotation.get("/Subtype") != pikepdf.Name.Link:
+                    continue
+                action = annotation.get("/A")
+                target = str(action.URI) if action is not None and "/URI" in action else str(annotation.get("/Dest"))
+                found.append((number, tuple(float(v) for v in annotation.Rect), target,
+                              str(annotation.get("/Contents", ""))))
+    return found
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+# Links ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".booklet.pdf", ".pdf"])
+def test_every_link_annotation_covers_the_text_it_links(sample, suffix):
+    """PDFium reads, under each annotation's rectangle, a piece of what the link says: on the
+    right-hand page of a booklet sheet as on the left one."""
+    checked = 0
+    for path in pdfs(sample, suffix):
+        annotations = link_annotations(path)
+        for page in {number for number, *_ in annotations}:
+            on_page = [a for a in annotations if a[0] == page]
+            covered = pdfium_under(path, page, [rect for _, rect, _, _ in on_page])
+            for (_, rect, target, description), text in zip(on_page, covered):
+                under = squeeze(text)
+                assert under, (path.name, page, target, "no text under the link")
+                assert under in squeeze(description), (path.name, page, target, text, description)
+                checked += 1
+    assert checked > 40
+
+
+def test_booklet_links_lie_on_both_halves_of_the_sheet(sample):
+    """Links of right-hand pages are on the right half of the sheet, where their text prints."""
+    path = sample / "en" / "immunotherapy.booklet.pdf"
+    with pikepdf.open(path) as pdf:
+        half = float(pdf.pages[0].mediabox[2]) / 2
+    lefts = [rect[0] for _, rect, _, _ in link_annotations(path)]
+    assert any(x < half for x in lefts) and any(x > half for x in lefts)
+
+
+def test_every_web_address_link_is_described_by_its_whole_address(sample):
+    """pdf.js: each annotation of a web link says the whole address, also for an address printed
+    on two lines; and the address reads whole in pdf.js's and PDFium's text."""
+    seen = set()
+    for path in pdfs(sample, ".pdf"):
+        pages = pdfjs(path)
+        for page in pages:
+            for annotation in page.annotations:
+                if (annotation["url"] or "").startswith("http"):
+                    assert annotation["contents"].rstrip("/") == annotation["url"].rstrip("/"), (path.name, annotation)
+                    seen.add(annotation["url"])
+        printed = "".join(page.text for page in pages)
+        assert not any(c in printed for c in INVISIBLE), path.name
+        assert not any(c in text for text in pdfium_text(path) for c in INVISIBLE), path.name
+    assert "https://example.org/brochures/en/radiation-therapy/" in seen
+
+
+def test_an_address_on_two_lines_is_one_link_element(sample):
+    """The QR caption of radiation-therapy prints its address on two lines: one `Link` element
+    (read once) holding an annotation per line, never two links each saying half an address."""
+    path = sample / "en" / "radiation-therapy.pdf"
+    last = pdfjs(path)[-1]
+    address = "https://example.org/brochures/en/radiation-therapy/"
+    assert [a["contents"] for a in last.annotations if a["url"] == address] == [address, address]
+    links = [node for node in last.structure.walk() if node.role == "Link" and address in squeeze(node.text)]
+    assert len(links) == 1 and len(links[0].links) == 2
+    lines = [line for line in last.text.splitlines() if line.strip()]
+    assert "https://example.org/brochures/en/" in lines and "radiation-therapy/" in lines, \
+        "printed on two lines, broken after a slash, never at its hyphen"
+
+
+def test_printed_addresses_never_break_at_a_hyphen(sample):
+    """pdf.js keeps a hyphen at a line end as printed: no address line ends with one."""
+    for path in pdfs(sample, ".pdf") + pdfs(sample, ".booklet.pdf"):
+        for page in pdfjs(path):
+            for line in page.text.splitlines():
+                assert not re.search(r"https?://\S*-$", line.strip()), (path.name, line)
