@@ -9,10 +9,10 @@ STAMP := $(VENV)/.installed
 # printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests;
 # libgs-common for the CMYK printer profile (default_cmyk.icc) that print-shop PDF/X files carry as
 # their output intent; chromium and chromium-driver for the browser tests of the web edition and the
-# screenshots. axe-core comes from the npm registry with the npm of the machine's Node.js (Debian's npm
-# package would conflict with it).
+# screenshots. axe-core and pdfjs-dist (pdf.js, a PDF reader the tests read our PDFs with) come from
+# the npm registry with the npm of the machine's Node.js (Debian's npm package would conflict with it).
 DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common chromium chromium-driver
-AXE := node_modules/axe-core/axe.min.js
+NODE_TOOLS := node_modules/.package-lock.json
 
 .PHONY: all build test wheel system-deps readme-picture screenshots clean
 
@@ -40,12 +40,12 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); }
 
-# axe-core for the accessibility tests, from the npm registry at install time (never at test time).
-$(AXE): package.json package-lock.json | system-deps
+# axe-core and pdfjs-dist for the tests, from the npm registry at install time (never at test time).
+$(NODE_TOOLS): package.json package-lock.json | system-deps
 	npm ci --no-audit --no-fund --loglevel=error
-	touch $(AXE)
+	touch $(NODE_TOOLS)
 
-test: $(STAMP) system-deps $(AXE)
+test: $(STAMP) system-deps $(NODE_TOOLS)
 	$(BIN)/python -m pytest
 
 # The sdist and the wheel a clinic installs with pip, into wheelhouse/ (dist/ holds the brochures).
