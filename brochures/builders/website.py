@@ -262,7 +262,7 @@ def _topic_page(catalogue: Catalogue, job: Job, others: list[str], downloads: tu
                 renderer: PageRenderer, problems: list[Problem]) -> dict[str, bytes]:
     """The page and the images it shows; warnings were reported with the PDF, errors skip it."""
     translation = job.translations[0]
-    topic, found = topic_context(catalogue, translation)
+    topic, found = topic_context(catalogue, translation, web=True)
     if has_errors(found):
         problems.extend(p for p in found if p.severity == "error")
         return {}

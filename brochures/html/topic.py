@@ -23,14 +23,16 @@ from brochures.resources import LOCALES_DIR
 
 def topic_context(catalogue: Catalogue, translation: Translation,
                   strict: bool = False, gettext: Callable[[str], str] | None = None,
-                  uri: Callable[[Path], str] = Path.as_uri, layout: bool = True) -> tuple[TopicContext, list[Problem]]:
+                  uri: Callable[[Path], str] = Path.as_uri, layout: bool = True,
+                  web: bool = False) -> tuple[TopicContext, list[Problem]]:
     """Markdown to safe HTML, plus everything printed around it; problems found on the way.
 
     A character no shipped font has is a warning, an error when `strict`. `gettext` translates
     the layout text added to the body (the call line of urgent callouts); without it (`check`),
     that line is left out. `uri` gives an image's URL in the page (pdf/urls.py). Without `layout`
     (`check`), what only guides line and page breaks (unbreakable terms, pagination hints) is
-    not marked: it finds no problem, and costs a fifth of the time.
+    not marked: it finds no problem, and costs a fifth of the time. `web`: for a web page, whose
+    footnotes show after the block that calls them (html/footnotes.py).
     """
     src, lang, site = translation.src_path, translation.lang, catalogue.site
     phone = (site.phone, tel_href(site.phone)) if site.phone else None
@@ -42,7 +44,7 @@ def topic_context(catalogue: Catalogue, translation: Translation,
     def finish(root: ET.Element) -> None:
         nonlocal urgent
         if layout:
-            mark_pagination(root)
+            mark_pagination(root, web)
         urgent = mark_urgent_callouts(root, phone, gettext)
         typeset_tree(root, lang, site.typography)
         if layout:

@@ -20,6 +20,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags as weasy_tags
 
 DESCRIPTION_LIMIT = 120
+WORD_RE = re.compile(r"[^\W\d_]")  # a letter
 
 
 @dataclass
@@ -33,6 +34,9 @@ class Origins:
     footnote_areas: set[int] = field(default_factory=set)  # objects of the CSS footnote areas
     source_text: str = ""  # all the HTML's text, to tell a source hyphen from an added one
     ids: dict[str, object] = field(default_factory=dict)  # HTML id → element, for link targets
+    parents: dict[object, object] = field(default_factory=dict)  # HTML element → its parent
+    note_calls: dict[int, int] = field(default_factory=dict)  # object of a footnote call → its note's element
+    lead_ins: set[int] = field(default_factory=set)  # elements of paragraphs introducing a list
 
 
 def _text(box) -> str:
@@ -49,10 +53,11 @@ def _words(text: str) -> str:
     return " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
 
 
-def _describe(box, ids: dict[str, object]) -> str:
-    """A link's description: its label, else its text or its images' alt text, else its address;
-    a bare number (a footnote call) is followed by the text it leads to. A link broken over two
-    lines has a box on each: each is described by the whole link's text, the whole address."""
+def _describe(box, origins: Origins) -> str:
+    """A link's description: its label, else its text or its images' alt text, else its address.
+    A link broken over two lines has a box on each: each is described by the whole link's text,
+    the whole address. A link without a word (a footnote's "[1]") is followed by the text it
+    leads to: the note, or from a note, the block of the call it leads back to."""
     element = box.element
     label = element.get("aria-label") or element.get("title")
     if label and _words(label):
@@ -62,12 +67,25 @@ def _describe(box, ids: dict[str, object]) -> str:
     if whole and whole not in text:  # a fragment; its own text may add generated content
         text = whole
     text = text or _words(" ".join(e.get("alt", "") for e in element.iter())) or element.get("href", "")
-    if not re.search(r"\w", text) or text.isdigit():
+    if not WORD_RE.search(text):
         href = element.get("href") or ""
-        target = ids.get(href[1:]) if href.startswith("#") else None
+        target = origins.ids.get(href[1:]) if href.startswith("#") else None
+        while target is not None and not WORD_RE.search(_read(target)):
+            target = origins.parents.get(target)
         if target is not None:
-            text = _words(f"{text} {''.join(target.itertext())}")
+            read = _read(target)
+            text = read if read.startswith(text) else f"{text} {read}"
     return text[:DESCRIPTION_LIMIT]
+
+
+def _read(element) -> str:
+    """An element's text in words, without the footnotes floated out of it."""
+    parts = [element.text or ""]
+    for child in element:
+        if "footnote-text" not in (child.get("class") or "").split():
+            parts.append(_read(child))
+        parts.append(child.tail or "")
+    return _words("".join(parts))
 
 
 _ORIGINAL_BUILD = weasy_tags._build_box_tree
@@ -84,6 +102,7 @@ def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
     if not origins.ids and real.element_tag == "html":
         origins.source_text = _words("".join(real.element.itertext()))
         origins.ids = {e.get("id"): e for e in real.element.iter() if e.get("id")}
+        origins.parents = {child: parent for parent in real.element.iter() for child in parent}
     if isinstance(real, boxes.ParentBox):
         for child in real.children:
             for leaf in child.children if isinstance(child, boxes.LineBox) else [child]:
@@ -94,11 +113,23 @@ def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
             origins.footnote_areas.add(element.number)
         elif real.element is not None:
             origins.keys[element.number] = (id(real.element), real.element_tag, str(element["S"]))
+            _note_roles(origins, real.element, element.number)
         if real.link_annotation is not None:
-            origins.links[real.link_annotation.number] = _describe(real, origins.ids)
+            origins.links[real.link_annotation.number] = _describe(real, origins)
             if not _words(_text(real)) and str(element["S"]) == "/Link":
                 origins.silent_links[element.number] = origins.links[real.link_annotation.number]
         yield element
+
+
+def _note_roles(origins: Origins, element, number: int) -> None:
+    """What the footnotes' placement needs (html/footnotes.py marks it with classes)."""
+    classes = (element.get("class") or "").split()
+    if "footnote-call" in classes and element.tag == "a":
+        note = origins.ids.get((element.get("href") or "")[1:])
+        if note is not None:
+            origins.note_calls[number] = id(note)
+    elif "lead-in" in classes:
+        origins.lead_ins.add(id(element))
 
 
 @contextmanager

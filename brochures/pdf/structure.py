@@ -8,8 +8,8 @@ internal target. With what `origins.py` recorded while WeasyPrint tagged (the PD
 tell a continued table from a new one), this module edits the written PDF with pikepdf:
 
 - fragments of one HTML element on consecutive pages become one element; repeated table
-  headers and footers become artifacts; CSS footnotes become `Note` elements after the paragraph
-  that calls them;
+  headers and footers become artifacts; CSS footnotes become `Note` elements after the block
+  that calls them, or after the list it introduces;
 - content that no structure element reaches (the page margin boxes) becomes a pagination
   artifact, and the parent tree is rebuilt from the tree itself, so every mapping is consistent;
 - `LI` holds only `Lbl` and `LBody`; a `Link` inside a `Link` is folded into it, and an inline
@@ -130,18 +130,13 @@ class _Tree:
             out.append(kid)
         return out
 
-    def place_footnotes(self, document) -> None:
-        """CSS footnotes (`float: footnote`) become `Note` elements read after the paragraph that
-        calls them; WeasyPrint puts each page's footnote area between the pages' elements, which
-        would also keep a table or list continued across that page break in two."""
+    def take_notes(self, document) -> list:
+        """CSS footnotes (`float: footnote`) as `Note` elements, out of the footnote areas: WeasyPrint
+        puts each page's area between the pages' elements, which would also keep a table or list
+        continued across that page break in two."""
         if not self.origins.footnote_areas:
-            return
-        calls = {}
-        for element in self.walk(document):
-            key = self.key(element)
-            if key is not None and key[1].endswith("::footnote-call"):
-                calls[key[0]] = element
-        kept, unplaced = [], []
+            return []
+        kept, notes = [], []
         for area in self.kids(document):
             if area.objgen[0] not in self.origins.footnote_areas:
                 kept.append(area)
@@ -149,21 +144,46 @@ class _Tree:
             for note in (kid for kid in self.kids(area) if _is_element(kid)):
                 note.S = NAMES.Note
                 note.ID = String(f"note-{note.objgen[0]}")
-                key = self.key(note)
-                block = calls.get(key[0]) if key is not None else None
-                while block is not None and block.get("/S") in (NAMES.Span, NAMES.NonStruct, NAMES.Link):
-                    block = block.get("/P")
-                if block is None or "/P" not in block:
-                    unplaced.append(note)
-                elif block.get("/S") in (NAMES.P, NAMES.H1, NAMES.H2, NAMES.H3, NAMES.H4, NAMES.H5, NAMES.H6):
-                    siblings = self.kids(block.P)
-                    at = next(i for i, kid in enumerate(siblings) if kid.objgen == block.objgen) + 1
-                    while at < len(siblings) and _is_element(siblings[at]) and siblings[at].S == NAMES.Note:
-                        at += 1  # after the notes of earlier calls in the same paragraph
-                    self.set_kids(block.P, siblings[:at] + [note] + siblings[at:])
-                else:
-                    self.set_kids(block, self.kids(block) + [note])
-        self.set_kids(document, kept + unplaced)
+                notes.append(note)
+        self.set_kids(document, kept)
+        return notes
+
+    def place_notes(self, document, notes: list) -> None:
+        """Each note read after the block that calls it, or after the list that block introduces,
+        never inside the sentence's lead-in. The call is a link (html/footnotes.py), or the
+        `::footnote-call` WeasyPrint generates for a footnote of other HTML."""
+        if not notes:
+            return
+        calls: dict[int, object] = {}
+        for element in self.walk(document):
+            key = self.key(element)
+            note = self.origins.note_calls.get(element.objgen[0])
+            if note is None and key is not None and key[1].endswith("::footnote-call"):
+                note = key[0]
+            if note is not None:
+                calls.setdefault(note, element)
+        unplaced = []
+        for note in notes:
+            key = self.key(note)
+            block = calls.get(key[0]) if key is not None else None
+            while block is not None and block.get("/S") in (NAMES.Span, NAMES.NonStruct, NAMES.Link):
+                block = block.get("/P")
+            if block is None or "/P" not in block:
+                unplaced.append(note)
+            elif block.get("/S") in (NAMES.P, NAMES.H1, NAMES.H2, NAMES.H3, NAMES.H4, NAMES.H5, NAMES.H6):
+                siblings = self.kids(block.P)
+                at = next(i for i, kid in enumerate(siblings) if kid.objgen == block.objgen) + 1
+                block_key = self.key(block)
+                if block_key is not None and block_key[0] in self.origins.lead_ins and at < len(siblings) \
+                        and _is_element(siblings[at]) and siblings[at].get("/S") == NAMES.L:
+                    at += 1  # after the list the paragraph introduces
+                while at < len(siblings) and _is_element(siblings[at]) and siblings[at].get("/S") == NAMES.Note:
+                    at += 1  # after the notes of earlier calls
+                self.set_kids(block.P, siblings[:at] + [note] + siblings[at:])
+            else:
+                self.set_kids(block, self.kids(block) + [note])
+        if unplaced:
+            self.set_kids(document, self.kids(document) + unplaced)
 
     def map_header_ids(self, repeated, kept) -> None:
         ids = [[cell.ID for cell in self.walk(node) if cell.get("/S") == NAMES.TH and "/ID" in cell]
@@ -321,8 +341,9 @@ def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
         root = pdf.Root.StructTreeRoot
         document = _kids(root)[0]
         tree = _Tree(pdf, origins)
-        tree.place_footnotes(document)
+        notes = tree.take_notes(document)
         tree.set_kids(document, tree.merge(tree.kids(document)))
+        tree.place_notes(document, notes)
         tree.tidy(document)
         marked, objects = _parent_tree(tree, document)
         nums = Array()

@@ -16,7 +16,7 @@ import pytest
 
 from brochures.builders.pipeline import Options, build
 from tests.conftest import SAMPLE_CONTENT
-from tests.readers import pdfium_text, pdfium_under, pdfjs
+from tests.readers import pdfium_text, pdfium_under, pdfjs, pdfjs_structure
 
 INVISIBLE = "\u200b\u2060\u00ad\ufffe\x02"  # break opportunities, joiners, soft hyphens, PDFium's hyphen mark
 
@@ -118,3 +118,31 @@ def test_printed_addresses_never_break_at_a_hyphen(sample):
         for page in pdfjs(path):
             for line in page.text.splitlines():
                 assert not re.search(r"https?://\S*-$", line.strip()), (path.name, line)
+
+
+# Footnotes --------------------------------------------------------------------------------------
+
+def read_in_order(path: Path, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(role, text) of the elements of these roles, in the order pdf.js's tree gives them."""
+    return [(node.role, " ".join(node.text.split())) for tree in pdfjs_structure(path)
+            for node in tree.walk() if node.role in roles]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_note_called_by_a_lead_in_is_read_after_its_list(sample, lang):
+    """pdf.js: "…block one of these proteins[1]:" then the list it introduces, then the note."""
+    read = read_in_order(sample / lang / "immunotherapy.pdf", ("P", "L", "Note"))
+    at = next(i for i, (role, text) in enumerate(read) if role == "P" and re.search(r"\[1\]\s?:$", text))
+    assert [role for role, _ in read[at:at + 3]] == ["P", "L", "Note"]
+    assert read[at + 1][1].startswith("●") and "PD-L1" in read[at + 1][1]
+    assert read[at + 2][1].startswith("[1] ")
+
+
+def test_the_call_links_to_its_note_and_the_note_back_to_it(sample):
+    pages = pdfjs(sample / "en" / "immunotherapy.pdf")
+    internal = [a for page in pages for a in page.annotations if a["dest"]]
+    to_note = [a for a in internal if a["dest"].endswith("fn:names")]
+    back = [a for a in internal if a["dest"].endswith("fnref:names")]
+    assert len(to_note) == 1 and len(back) == 1
+    assert to_note[0]["contents"].startswith("[1] These names are short forms")
+    assert back[0]["contents"].startswith("[1] The medicines used today block one of these proteins")
