@@ -24,92 +24,24 @@ tell a continued table from a new one), this module edits the written PDF with p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import BytesIO
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from pikepdf import Array, Dictionary, String
 
 from brochures.pdf.marked_content import added_hyphens, mark_content
+from brochures.pdf.notes import place_notes, take_notes
 from brochures.pdf.origins import Origins
+from brochures.pdf.structure_tree import NAMES, StructureTree, identity, is_element, kids_of
 
 
-class _Names:
-    """`pikepdf.Name.X` makes a new object each time, which costs as much as reading one from the
-    PDF; the repair compares thousands of roles, so each name is made once here."""
-
-    def __getattr__(self, name: str) -> Name:
-        value = getattr(Name, name)
-        setattr(self, name, value)
-        return value
-
-
-NAMES = _Names()
-
-
-def _kids(node) -> list:
-    kids = node.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, Array) else [kids]
-
-
-def _is_element(obj) -> bool:
-    return isinstance(obj, Dictionary) and "/S" in obj  # MCR and OBJR dictionaries have no /S
-
-
-def _identity(kid) -> object:
-    return kid.objgen if isinstance(kid, pikepdf.Object) and kid.is_indirect else repr(kid)
-
-
-class _Tree:
-    """The structure tree being repaired, with what WeasyPrint told us about its elements."""
+class _Tree(StructureTree):
+    """The structure tree being repaired."""
 
     def __init__(self, pdf: pikepdf.Pdf, origins: Origins) -> None:
-        self.pdf = pdf
-        self.origins = origins
-        self.pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        super().__init__(pdf, origins)
         self.header_ids: dict[bytes, String] = {}  # ID of a dropped repeated header → the kept one
         self.dropped_annotations: set[tuple[int, int]] = set()
-        # Each element's kids, read once: every pass walks the whole tree, and reading an array
-        # through pikepdf costs more than the rest of the repair. Kept in step by `store`.
-        self._kids: dict[tuple[int, int], list] = {}
-
-    def kids(self, node) -> list:
-        """`node`'s kids (do not change the list: `store` a new one)."""
-        if not node.is_indirect:
-            return _kids(node)
-        found = self._kids.get(node.objgen)
-        if found is None:
-            found = self._kids[node.objgen] = _kids(node)
-        return found
-
-    def store(self, node, kids: list) -> None:
-        node.K = Array(kids)
-        if node.is_indirect:
-            self._kids[node.objgen] = list(kids)
-
-    def key(self, obj) -> tuple[int, str, str] | None:
-        return self.origins.keys.get(obj.objgen[0]) if _is_element(obj) else None
-
-    def page(self, obj) -> int:
-        return self.pages.get(obj.Pg.objgen, -1) if "/Pg" in obj else -1
-
-    def set_kids(self, node, kids: list) -> None:
-        self.store(node, kids)
-        for kid in kids:
-            if _is_element(kid):
-                kid.P = node
-
-    # Elements split by a page break ------------------------------------------------------
-    def moved_kids(self, element) -> list:
-        """The kids of `element`, with its bare MCIDs made into references naming their page."""
-        moved = []
-        for kid in self.kids(element):
-            if isinstance(kid, int):
-                kid = self.pdf.make_indirect(Dictionary(Type=NAMES.MCR, Pg=element.Pg, MCID=kid))
-            moved.append(kid)
-        return moved
 
     def merge(self, kids: list) -> list:
         """Join consecutive fragments of one HTML element; drop headers repeated on a new page."""
@@ -130,72 +62,11 @@ class _Tree:
             out.append(kid)
         return out
 
-    def take_notes(self, document) -> list:
-        """CSS footnotes (`float: footnote`) as `Note` elements, out of the footnote areas: WeasyPrint
-        puts each page's area between the pages' elements, which would also keep a table or list
-        continued across that page break in two."""
-        if not self.origins.footnote_areas:
-            return []
-        kept, notes = [], []
-        for area in self.kids(document):
-            if area.objgen[0] not in self.origins.footnote_areas:
-                kept.append(area)
-                continue
-            for note in (kid for kid in self.kids(area) if _is_element(kid)):
-                note.S = NAMES.Note
-                note.ID = String(f"note-{note.objgen[0]}")
-                notes.append(note)
-        self.set_kids(document, kept)
-        return notes
-
-    def place_notes(self, document, notes: list) -> None:
-        """Each note read after the block that calls it, or after the list that block introduces,
-        never inside the sentence's lead-in. The call is a link (html/footnotes.py), or the
-        `::footnote-call` WeasyPrint generates for a footnote of other HTML."""
-        if not notes:
-            return
-        calls: dict[int, object] = {}
-        for element in self.walk(document):
-            key = self.key(element)
-            note = self.origins.note_calls.get(element.objgen[0])
-            if note is None and key is not None and key[1].endswith("::footnote-call"):
-                note = key[0]
-            if note is not None:
-                calls.setdefault(note, element)
-        unplaced = []
-        for note in notes:
-            key = self.key(note)
-            block = calls.get(key[0]) if key is not None else None
-            while block is not None and block.get("/S") in (NAMES.Span, NAMES.NonStruct, NAMES.Link):
-                block = block.get("/P")
-            if block is None or "/P" not in block:
-                unplaced.append(note)
-            elif block.get("/S") in (NAMES.P, NAMES.H1, NAMES.H2, NAMES.H3, NAMES.H4, NAMES.H5, NAMES.H6):
-                siblings = self.kids(block.P)
-                at = next(i for i, kid in enumerate(siblings) if kid.objgen == block.objgen) + 1
-                block_key = self.key(block)
-                if block_key is not None and block_key[0] in self.origins.lead_ins and at < len(siblings) \
-                        and _is_element(siblings[at]) and siblings[at].get("/S") == NAMES.L:
-                    at += 1  # after the list the paragraph introduces
-                while at < len(siblings) and _is_element(siblings[at]) and siblings[at].get("/S") == NAMES.Note:
-                    at += 1  # after the notes of earlier calls
-                self.set_kids(block.P, siblings[:at] + [note] + siblings[at:])
-            else:
-                self.set_kids(block, self.kids(block) + [note])
-        if unplaced:
-            self.set_kids(document, self.kids(document) + unplaced)
-
     def map_header_ids(self, repeated, kept) -> None:
         ids = [[cell.ID for cell in self.walk(node) if cell.get("/S") == NAMES.TH and "/ID" in cell]
                for node in (repeated, kept)]
         for old, new in zip(*ids):
             self.header_ids[bytes(old)] = new
-
-    def walk(self, node) -> Iterator:
-        yield node
-        for kid in self.kids(node):
-            if _is_element(kid):
-                yield from self.walk(kid)
 
     # Rules a screen reader relies on ----------------------------------------------------
     def drop_copied_annotations(self, node) -> None:
@@ -216,7 +87,7 @@ class _Tree:
             self.drop_copied_annotations(node)
         role = node.get("/S")
         inner = in_link or role == NAMES.Link
-        kids = self.join_lines([kid for kid in self.kids(node) if not _is_element(kid) or self.tidy(kid, inner)])
+        kids = self.join_lines([kid for kid in self.kids(node) if not is_element(kid) or self.tidy(kid, inner)])
         if role == NAMES.Link:
             kids = self.fold_links(kids)
             if node.objgen[0] in self.origins.silent_links and "/Alt" not in node:
@@ -230,7 +101,7 @@ class _Tree:
         if role == NAMES.TD and self.header_ids and "/A" in node and "/Headers" in node.A:
             node.A.Headers = Array([self.header_ids.get(bytes(h), h) for h in node.A.Headers])
         before = self.kids(node)
-        if len(kids) != len(before) or any(new is not old and _identity(new) != _identity(old)
+        if len(kids) != len(before) or any(new is not old and identity(new) != identity(old)
                                            for new, old in zip(kids, before)):
             self.set_kids(node, kids)
         return bool(kids) or "/Alt" in node or "/ActualText" in node
@@ -251,7 +122,7 @@ class _Tree:
         """A `Link` inside a `Link` (a link's ::after text) gives its content to the outer one."""
         out = []
         for kid in kids:
-            if _is_element(kid) and kid.get("/S") == NAMES.Link:
+            if is_element(kid) and kid.get("/S") == NAMES.Link:
                 out.extend(self.fold_links(self.moved_kids(kid)))
             else:
                 out.append(kid)
@@ -261,7 +132,7 @@ class _Tree:
         """`LI` holds `Lbl` and `LBody` only: anything else is wrapped in an `LBody`."""
         out: list = []
         for kid in kids:
-            if _is_element(kid) and kid.get("/S") in (NAMES.Lbl, NAMES.LBody):
+            if is_element(kid) and kid.get("/S") in (NAMES.Lbl, NAMES.LBody):
                 out.append(kid)
                 continue
             if not (out and isinstance(out[-1], _Wrapper)):
@@ -269,7 +140,7 @@ class _Tree:
                 if "/Pg" in item:
                     body.Pg = item.Pg
                 out.append(_Wrapper(body))
-            out[-1].kids.append(kid if _is_element(kid) or not isinstance(kid, int)
+            out[-1].kids.append(kid if is_element(kid) or not isinstance(kid, int)
                                 else self.pdf.make_indirect(Dictionary(Type=NAMES.MCR, Pg=item.Pg, MCID=kid)))
         result = []
         for kid in out:
@@ -286,7 +157,7 @@ class _Tree:
         group = row.get("/P") if row is not None else None
         cells = [kid for kid in self.kids(row)] if row is not None else []
         in_header_row = group is not None and group.get("/S") == NAMES.THead or \
-            all(_is_element(kid) and kid.get("/S") == NAMES.TH for kid in cells)
+            all(is_element(kid) and kid.get("/S") == NAMES.TH for kid in cells)
         if "/A" not in cell:
             cell.A = Dictionary(O=NAMES.Table)
         cell.A.Scope = NAMES.Column if in_header_row else NAMES.Row
@@ -339,11 +210,11 @@ def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
     with pikepdf.open(BytesIO(data)) as pdf:
         pdf.trailer.ID = Array([String(identifier), String(identifier)])
         root = pdf.Root.StructTreeRoot
-        document = _kids(root)[0]
+        document = kids_of(root)[0]
         tree = _Tree(pdf, origins)
-        notes = tree.take_notes(document)
+        notes = take_notes(tree, document)
         tree.set_kids(document, tree.merge(tree.kids(document)))
-        tree.place_notes(document, notes)
+        place_notes(tree, document, notes)
         tree.tidy(document)
         marked, objects = _parent_tree(tree, document)
         nums = Array()
