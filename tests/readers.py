@@ -129,3 +129,80 @@ def pdfium_under(path: Path, page: int, rects: list[tuple[float, float, float, f
         return [text_page.get_text_bounded(*rect) for rect in rects]
     finally:
         document.close()
+
+
+@dataclass
+class PdfiumNode:
+    """A structure element as PDFium reads it, with the text of the marked content it holds."""
+
+    role: str
+    lang: str
+    actual_text: str
+    order: list[str | PdfiumNode] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        if self.actual_text:
+            return self.actual_text
+        return "".join(part if isinstance(part, str) else part.text for part in self.order)
+
+    def walk(self):
+        yield self
+        for part in self.order:
+            if isinstance(part, PdfiumNode):
+                yield from part.walk()
+
+
+def _utf16(function, handle) -> str:
+    import ctypes
+
+    size = function(handle, None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    function(handle, buffer, size)
+    return buffer.raw[:size - 2].decode("utf-16-le")
+
+
+def pdfium_structure(path: Path) -> list[list[PdfiumNode]]:
+    """Each page's structure elements (PDFium's FPDF_StructTree), with their marked content's text."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    document = pypdfium2.PdfDocument(str(path))
+    pages = []
+    try:
+        for page in document:
+            text_page = page.get_textpage()
+            texts: dict[int, str] = {}
+            for obj in page.get_objects(max_depth=4):
+                mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
+                if mcid >= 0 and raw.FPDFPageObj_GetType(obj.raw) == raw.FPDF_PAGEOBJ_TEXT:
+                    size = raw.FPDFTextObj_GetText(obj.raw, text_page.raw, None, 0)
+                    buffer = ctypes.create_string_buffer(size)
+                    raw.FPDFTextObj_GetText(obj.raw, text_page.raw, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size)
+                    texts[mcid] = texts.get(mcid, "") + buffer.raw[:size - 2].decode("utf-16-le")
+            tree = raw.FPDF_StructTree_GetForPage(page.raw)
+
+            def node(element) -> PdfiumNode:
+                found = PdfiumNode(_utf16(raw.FPDF_StructElement_GetType, element),
+                                   _utf16(raw.FPDF_StructElement_GetLang, element),
+                                   _utf16(raw.FPDF_StructElement_GetActualText, element))
+                for index in range(raw.FPDF_StructElement_CountChildren(element)):
+                    child = raw.FPDF_StructElement_GetChildAtIndex(element, index)
+                    if child:
+                        found.order.append(node(child))
+                    else:
+                        mcid = raw.FPDF_StructElement_GetChildMarkedContentID(element, index)
+                        if mcid >= 0:
+                            found.order.append(texts.get(mcid, ""))
+                return found
+
+            pages.append([node(raw.FPDF_StructTree_GetChildAtIndex(tree, i))
+                          for i in range(raw.FPDF_StructTree_CountChildren(tree))])
+            raw.FPDF_StructTree_Close(tree)
+    finally:
+        document.close()
+    return pages

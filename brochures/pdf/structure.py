@@ -12,7 +12,8 @@ tell a continued table from a new one), this module edits the written PDF with p
   that calls them, or after the list it introduces;
 - content that no structure element reaches (the page margin boxes) becomes a pagination
   artifact, and the parent tree is rebuilt from the tree itself, so every mapping is consistent;
-- `LI` holds only `Lbl` and `LBody`; a `Link` inside a `Link` is folded into it, and an inline
+- `LI` holds only `Lbl` and `LBody`, and a definition list has an `LI` per term (its `Lbl`) and
+  definition (its `LBody`); a `Link` inside a `Link` is folded into it, and an inline
   element broken over two lines (a long address) is one element; empty elements
   go; header cells get a `Scope`;
 - one annotation per link (WeasyPrint gives every box inside a link its own), described in words
@@ -29,6 +30,7 @@ from io import BytesIO
 import pikepdf
 from pikepdf import Array, Dictionary, String
 
+from brochures.pdf.definitions import pair_terms
 from brochures.pdf.marked_content import added_hyphens, mark_content
 from brochures.pdf.notes import place_notes, take_notes
 from brochures.pdf.origins import Origins
@@ -96,6 +98,8 @@ class _Tree(StructureTree):
                 node.S = NAMES.Span  # a link to nowhere: WeasyPrint wrote no annotation for it
         if role == NAMES.LI:
             kids = self.list_item(node, kids)
+        if role == NAMES.L:
+            kids = pair_terms(self, kids)
         if role == NAMES.TH:
             self.scope(node)
         if role == NAMES.TD and self.header_ids and "/A" in node and "/Headers" in node.A:

@@ -16,7 +16,7 @@ import pytest
 
 from brochures.builders.pipeline import Options, build
 from tests.conftest import SAMPLE_CONTENT
-from tests.readers import pdfium_text, pdfium_under, pdfjs, pdfjs_structure
+from tests.readers import pdfium_structure, pdfium_text, pdfium_under, pdfjs, pdfjs_structure
 
 INVISIBLE = "\u200b\u2060\u00ad\ufffe\x02"  # break opportunities, joiners, soft hyphens, PDFium's hyphen mark
 
@@ -146,3 +146,40 @@ def test_the_call_links_to_its_note_and_the_note_back_to_it(sample):
     assert len(to_note) == 1 and len(back) == 1
     assert to_note[0]["contents"].startswith("[1] These names are short forms")
     assert back[0]["contents"].startswith("[1] The medicines used today block one of these proteins")
+
+
+# Definition lists -------------------------------------------------------------------------------
+
+WORDS_TO_KNOW = {
+    "en": [("Immune system", "The cells and organs"), ("T lymphocyte", "A type of white blood cell"),
+           ("Intravenous", "Given through a vein")],
+    "fr": [("Système immunitaire", "L’ensemble des cellules"), ("Lymphocyte T", "Une sorte de globule blanc"),
+           ("Par voie intraveineuse", "Par une veine")],
+}
+
+
+def entries(element) -> list[tuple[str, tuple[str, ...], str]]:
+    """A list read by a reader's tree: (the item's role, its kids' roles, their text) per item."""
+    def kids(node) -> list:
+        return [part for part in node.order if not isinstance(part, str)]
+
+    return [(item.role, tuple(kid.role for kid in kids(item)), " ".join(kid.text for kid in kids(item)))
+            for item in kids(element)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_definition_list_reads_as_pairs_of_term_and_definition(sample, lang):
+    """pdf.js and PDFium: "Words to know" is a list of three items, each a term (Lbl) and its
+    definition (LBody), not six peers."""
+    path = sample / lang / "immunotherapy.pdf"
+    first_term = WORDS_TO_KNOW[lang][0][0]
+    by_pdfjs = [node for tree in pdfjs_structure(path) for node in tree.walk()
+                if node.role == "L" and node.text.strip().startswith(first_term)]
+    by_pdfium = [node for roots in pdfium_structure(path) for root in roots for node in root.walk()
+                 if node.role == "L" and node.text.strip().startswith(first_term)]
+    for reader, found in (("pdf.js", by_pdfjs), ("PDFium", by_pdfium)):
+        assert len(found) == 1, reader
+        read = entries(found[0])
+        assert [(role, kids) for role, kids, _ in read] == [("LI", ("Lbl", "LBody"))] * 3, reader
+        for (term, definition), (_, _, text) in zip(WORDS_TO_KNOW[lang], read):
+            assert squeeze(text).startswith(squeeze(f"{term} {definition}")), (reader, text)
