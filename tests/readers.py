@@ -57,6 +57,19 @@ class PdfjsPage:
         """The page's text as pdf.js extracts it, a line break at each end of line."""
         return "".join(item["str"] + ("\n" if item["eol"] else "") for item in self.items if "str" in item)
 
+    @property
+    def spoken(self) -> str:
+        """The text a screen reader meets in pdf.js's text layer, which hides artifacts (aria-hidden)."""
+        out, stack = [], []
+        for item in self.items:
+            if item.get("marked") in ("beginMarkedContent", "beginMarkedContentProps"):
+                stack.append(item.get("tag"))
+            elif item.get("marked") == "endMarkedContent":
+                stack.pop()
+            elif "str" in item:  # an artifact's end of line still ends the line
+                out.append(("" if "Artifact" in stack else item["str"]) + ("\n" if item["eol"] else ""))
+        return "".join(out)
+
 
 def pdfjs_available() -> bool:
     return PDFJS.is_file() and shutil.which("node") is not None

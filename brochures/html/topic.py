@@ -70,7 +70,8 @@ def topic_context(catalogue: Catalogue, translation: Translation,
         summary=typeset_optional(translation.summary, lang, site.typography),
         reviewed=translation.reviewed,
         body_html=clean.markup,
-        sources=tuple(Source(printed(s.title), s.url) for s in translation.sources),
+        sources=tuple(Source(typeset(s.title, s.lang or lang, site.typography), s.url, s.lang)
+                      for s in translation.sources),
         related=tuple(RelatedTopic(r.topic_id, printed(r.title)) for r in _related(catalogue, translation, problems)),
         next_review=(next_review(translation.reviewed, catalogue.site.review_months)
                      if translation.reviewed else None),

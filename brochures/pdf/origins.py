@@ -3,8 +3,11 @@
 WeasyPrint 70 builds the structure tree from its boxes and forgets them; the repair
 (`structure.py`) needs to know which HTML element each structure element comes from (a table
 continued on the next page is the same table), what each link says in words, which text runs
-hold which marked content, and the HTML's own text (to tell a hyphen the writer typed from one
-that line breaking added). `recording()` wraps WeasyPrint's tag builder to note them.
+hold which marked content, the HTML's own text (to tell a hyphen the writer typed from one
+that line breaking added), the languages, footnote calls and lead-ins the HTML marks, and what
+is decoration: an element hidden from assistive technology (`aria-hidden="true"`) and text that
+CSS generates before or after an element without a letter or digit in it (a "!" mark, an arrow,
+the invisible break of a `<wbr>`). `recording()` wraps WeasyPrint's tag builder to note them.
 """
 
 from __future__ import annotations
@@ -30,13 +33,16 @@ class Origins:
     keys: dict[int, tuple[int, str, str]] = field(default_factory=dict)  # object → (element, tag, role)
     links: dict[int, str] = field(default_factory=dict)  # link annotation object → description
     silent_links: dict[int, str] = field(default_factory=dict)  # Link element without text → its /Alt
-    runs: list[tuple[int, int, str]] = field(default_factory=list)  # (page, MCID, text) of text boxes
+    runs: list[tuple[int, int, str, bool]] = field(default_factory=list)  # (page, MCID, text, ends a line)
+    line_ends: set[int] = field(default_factory=set)  # the text boxes that end a line (their ids)
     footnote_areas: set[int] = field(default_factory=set)  # objects of the CSS footnote areas
     source_text: str = ""  # all the HTML's text, to tell a source hyphen from an added one
     ids: dict[str, object] = field(default_factory=dict)  # HTML id → element, for link targets
     parents: dict[object, object] = field(default_factory=dict)  # HTML element → its parent
     note_calls: dict[int, int] = field(default_factory=dict)  # object of a footnote call → its note's element
     lead_ins: set[int] = field(default_factory=set)  # elements of paragraphs introducing a list
+    langs: dict[int, str] = field(default_factory=dict)  # object → language of its HTML element
+    decorative: set[int] = field(default_factory=set)  # objects of what is there to be seen, not read
 
 
 def _text(box) -> str:
@@ -105,15 +111,23 @@ def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
         origins.parents = {child: parent for parent in real.element.iter() for child in parent}
     if isinstance(real, boxes.ParentBox):
         for child in real.children:
+            if isinstance(child, boxes.LineBox):  # its boxes are built after this one: note its end first
+                last = child
+                while isinstance(last, boxes.ParentBox) and last.children:
+                    last = last.children[-1]
+                origins.line_ends.add(id(last))
             for leaf in child.children if isinstance(child, boxes.LineBox) else [child]:
                 if isinstance(leaf, boxes.TextBox) and leaf in tags:
-                    origins.runs.append((page_number, tags[leaf]["mcid"], leaf.text))
+                    origins.runs.append((page_number, tags[leaf]["mcid"], leaf.text, id(leaf) in origins.line_ends))
     for element in _ORIGINAL_BUILD(box, parent, pdf, page_number, nums, annotations, tags):
         if isinstance(real, boxes.FootnoteAreaBox):
             origins.footnote_areas.add(element.number)
         elif real.element is not None:
             origins.keys[element.number] = (id(real.element), real.element_tag, str(element["S"]))
-            _note_roles(origins, real.element, element.number)
+            _note_element(origins, real.element, element.number)
+            if real.element.get("aria-hidden") == "true" or (real.element_tag.endswith(("::before", "::after"))
+                                                             and not re.search(r"\w", _text(real))):
+                origins.decorative.add(element.number)  # hidden, or a CSS glyph: "!", "→", a <wbr>
         if real.link_annotation is not None:
             origins.links[real.link_annotation.number] = _describe(real, origins)
             if not _words(_text(real)) and str(element["S"]) == "/Link":
@@ -121,8 +135,11 @@ def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
         yield element
 
 
-def _note_roles(origins: Origins, element, number: int) -> None:
-    """What the footnotes' placement needs (html/footnotes.py marks it with classes)."""
+def _note_element(origins: Origins, element, number: int) -> None:
+    """What the footnotes' placement needs (html/footnotes.py marks it with classes), and the
+    language of an element in another language than the page's (`/Lang`; WeasyPrint writes none)."""
+    if element.get("lang") and element.tag != "html":
+        origins.langs[number] = element.get("lang")
     classes = (element.get("class") or "").split()
     if "footnote-call" in classes and element.tag == "a":
         note = origins.ids.get((element.get("href") or "")[1:])

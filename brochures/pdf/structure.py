@@ -12,6 +12,8 @@ tell a continued table from a new one), this module edits the written PDF with p
   that calls them, or after the list it introduces;
 - content that no structure element reaches (the page margin boxes) becomes a pagination
   artifact, and the parent tree is rebuilt from the tree itself, so every mapping is consistent;
+- an element of HTML in another language (`lang="fr"`) says it with `/Lang`;
+- decoration (an element hidden with `aria-hidden`, a glyph from CSS) leaves the tree;
 - `LI` holds only `Lbl` and `LBody`, and a definition list has an `LI` per term (its `Lbl`) and
   definition (its `LBody`); a `Link` inside a `Link` is folded into it, and an inline
   element broken over two lines (a long address) is one element; empty elements
@@ -19,8 +21,9 @@ tell a continued table from a new one), this module edits the written PDF with p
 - one annotation per link (WeasyPrint gives every box inside a link its own), described in words
   (its text or image's alt text, or for a bare number such as a footnote call, that number and the
   text it leads to) and printable; a link WeasyPrint wrote no annotation for becomes a `Span`;
-- then `marked_content.py` makes what the tree does not reach an artifact and marks the hyphens
-  that line breaking added.
+- the text runs around a hyphen that line breaking added read the word whole (`hyphenation.py`);
+- then `marked_content.py` makes what the tree does not reach an artifact (decoration a layout
+  artifact) and gives those runs their text.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, String
 
 from brochures.pdf.definitions import pair_terms
-from brochures.pdf.marked_content import added_hyphens, mark_content
+from brochures.pdf.hyphenation import label_words, whole_words
+from brochures.pdf.marked_content import mark_content
 from brochures.pdf.notes import place_notes, take_notes
 from brochures.pdf.origins import Origins
 from brochures.pdf.structure_tree import NAMES, StructureTree, identity, is_element, kids_of
@@ -44,6 +48,7 @@ class _Tree(StructureTree):
         super().__init__(pdf, origins)
         self.header_ids: dict[bytes, String] = {}  # ID of a dropped repeated header → the kept one
         self.dropped_annotations: set[tuple[int, int]] = set()
+        self.decorative: set[tuple[int, int]] = set()  # (page, MCID) of decoration
 
     def merge(self, kids: list) -> list:
         """Join consecutive fragments of one HTML element; drop headers repeated on a new page."""
@@ -87,7 +92,12 @@ class _Tree(StructureTree):
         a `Link`, whose copied annotations go (`drop_copied_annotations`) before anything else."""
         if in_link:
             self.drop_copied_annotations(node)
+        if node.objgen[0] in self.origins.decorative:
+            self.decoration(node)
+            return False
         role = node.get("/S")
+        if node.objgen[0] in self.origins.langs:
+            node.Lang = String(self.origins.langs[node.objgen[0]])
         inner = in_link or role == NAMES.Link
         kids = self.join_lines([kid for kid in self.kids(node) if not is_element(kid) or self.tidy(kid, inner)])
         if role == NAMES.Link:
@@ -109,6 +119,15 @@ class _Tree(StructureTree):
                                            for new, old in zip(kids, before)):
             self.set_kids(node, kids)
         return bool(kids) or "/Alt" in node or "/ActualText" in node
+
+    def decoration(self, node) -> None:
+        """Note the marked content of a decorative element, which leaves the tree: a layout artifact."""
+        for element in self.walk(node):
+            for kid in self.kids(element):
+                if isinstance(kid, int):
+                    self.decorative.add((self.page(element), kid))
+                elif isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.MCR:
+                    self.decorative.add((self.page(kid), int(kid.MCID)))
 
     def join_lines(self, kids: list) -> list:
         """Consecutive elements of one HTML element (an inline broken over two lines: a link,
@@ -221,6 +240,8 @@ def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
         place_notes(tree, document, notes)
         tree.tidy(document)
         marked, objects = _parent_tree(tree, document)
+        read, chains = whole_words(origins)
+        label_words(pdf, marked, read, chains)
         nums = Array()
         for index in range(len(pdf.pages)):
             reached = marked.get(index, {})
@@ -230,7 +251,7 @@ def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
             nums.extend([key, objects[key]])
         root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
         root.ParentTreeNextKey = max([len(pdf.pages) - 1, *objects]) + 1
-        mark_content(pdf, marked, added_hyphens(origins))
+        mark_content(pdf, marked, read, tree.decorative)
         _describe_links(pdf, origins, tree.dropped_annotations)
         out = BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,

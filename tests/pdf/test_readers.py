@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 
 from brochures.builders.pipeline import Options, build
-from tests.conftest import SAMPLE_CONTENT
+from tests.conftest import SAMPLE_CONTENT, write_tree
 from tests.readers import pdfium_structure, pdfium_text, pdfium_under, pdfjs, pdfjs_structure
 
 INVISIBLE = "\u200b\u2060\u00ad\ufffe\x02"  # break opportunities, joiners, soft hyphens, PDFium's hyphen mark
@@ -183,3 +183,159 @@ def test_a_definition_list_reads_as_pairs_of_term_and_definition(sample, lang):
         assert [(role, kids) for role, kids, _ in read] == [("LI", ("Lbl", "LBody"))] * 3, reader
         for (term, definition), (_, _, text) in zip(WORDS_TO_KNOW[lang], read):
             assert squeeze(text).startswith(squeeze(f"{term} {definition}")), (reader, text)
+
+
+# Decoration -------------------------------------------------------------------------------------
+
+URGENT = {"en": "Call your care team right away if", "fr": "Appelez votre équipe soignante sans tarder si"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_urgent_title_reads_without_its_mark(sample, lang):
+    """The "!" before an urgent title prints, and is an artifact: pdf.js's text layer hides it,
+    and neither pdf.js's nor PDFium's structure tree holds it."""
+    path = sample / lang / "immunotherapy.pdf"
+    title = URGENT[lang]
+    printed = [line for page in pdfjs(path) for line in page.text.splitlines() if title in line]
+    assert printed and all(line.strip().startswith("!") for line in printed), "the mark prints"
+    spoken = [line.strip() for page in pdfjs(path) for line in page.spoken.splitlines() if title in line]
+    assert spoken == [title]
+    by_pdfjs = [" ".join(node.text.split()) for tree in pdfjs_structure(path) for node in tree.walk()
+                if node.role == "P" and title in node.text]
+    by_pdfium = [" ".join(node.text.split()) for roots in pdfium_structure(path) for root in roots
+                 for node in root.walk() if node.role == "P" and title in node.text]
+    assert by_pdfjs == [title] and by_pdfium == [title]
+
+
+def test_no_glyph_from_css_and_no_line_break_opportunity_is_in_the_tree(sample):
+    """A `<wbr>` in a printed address made an empty element per break: none is left, and what
+    CSS adds to a link ("see page 4" in a kit) stays."""
+    for path in pdfs(sample, ".pdf"):
+        for tree in pdfjs_structure(path):
+            for node in tree.walk():
+                if node.role == "Link" and "http" in node.text:
+                    assert not node.children, (path.name, [kid.role for kid in node.children])
+
+
+# Languages and hyphenated words: a small catalogue with `hyphenation: long-words` -----------------
+
+OTHER_EN = """\
+---
+title: Skin care
+status: draft
+sources:
+  - title: La Ligue contre le cancer – Les soins de la peau
+    lang: fr
+    url: https://www.ligue-cancer.net
+  - title: Canadian Cancer Society – Skin care
+    url: https://cancer.ca
+---
+## At the desk
+
+Ask for [la carte d’assurance maladie]{lang=fr} at the desk.
+
+Vous pouvez nous parler en français.
+{: lang=fr }
+
+## Long words
+
+Photosensitivity, hypersensitivity and immunosuppression are explained by gastroenterologists,
+dermatologists and pharmacologists. Photosensitivity reactions, hypersensitivity reactions and
+immunosuppression worry anesthesiologists, rheumatologists and otolaryngologists. Hypersensitivity,
+photosensitivity and immunosuppression are understandable with explanations and documentation.
+"""
+OTHER_FR = """\
+---
+title: Soins de la peau
+status: draft
+sources:
+  - title: American Cancer Society – Skin care at home
+    lang: en
+    url: https://www.cancer.org
+---
+## Les mots longs
+
+Les démangeaisons accompagnent quelquefois l’immunothérapie. Démangeaisons, hypersensibilités,
+photosensibilisations et inflammations intéressent gastroentérologues, dermatologues et
+pharmacologues. Les recommandations, renseignements, accompagnements et approvisionnements des
+professionnels expliquent les immunosuppresseurs. Les démangeaisons, hypersensibilités et
+photosensibilisations s’expliquent : parlez-en aux professionnels.
+"""
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A catalogue with sources and a phrase and a block in the other language, and long words
+    that `hyphenation: long-words` breaks at line ends; built with its web edition."""
+    root = tmp_path_factory.mktemp("other")
+    content = write_tree(root / "content", {
+        "site.yaml": "organisation: {en: Test Clinic, fr: Clinique test}\nphone: 514-555-0123\n"
+                     "languages: [en, fr]\nhyphenation: long-words\n",
+        "care/en.md": OTHER_EN, "care/fr.md": OTHER_FR,
+    })
+    result = build(Options(content_dir=content, out_dir=root / "dist"), jobs=2)
+    assert result.ok, [str(p) for p in result.problems]
+    return root / "dist"
+
+
+def langs(path: Path) -> dict[str, set[str]]:
+    """Language → the texts of the elements that say it, as pdf.js and as PDFium read them."""
+    found: dict[str, set[str]] = {}
+    for tree in pdfjs_structure(path):
+        for node in tree.walk():
+            if node.lang and node.text.strip():
+                found.setdefault(f"pdf.js {node.lang}", set()).add(" ".join(node.text.split()))
+    for roots in pdfium_structure(path):
+        for root in roots:
+            for node in root.walk():
+                if node.lang and node.text.strip():
+                    found.setdefault(f"PDFium {node.lang}", set()).add(" ".join(node.text.split()))
+    return found
+
+
+def test_a_french_source_in_an_english_brochure_is_read_in_french(sample, other):
+    for path, title in ((sample / "en" / "immunotherapy.pdf", "La Ligue contre le cancer – L’immunothérapie"),
+                        (other / "en" / "care.pdf", "La Ligue contre le cancer – Les soins de la peau")):
+        found = langs(path)
+        for reader in ("pdf.js fr", "PDFium fr"):
+            assert title in found.get(reader, set()), (path.name, reader, found.get(reader))
+        assert not any(key.endswith(" en") for key in found), "the page's own language is the document's"
+    found = langs(other / "fr" / "care.pdf")
+    assert "American Cancer Society – Skin care at home" in found["pdf.js en"] & found["PDFium en"]
+
+
+def test_a_phrase_and_a_block_marked_in_another_language_say_it(other):
+    found = langs(other / "en" / "care.pdf")
+    for reader in ("pdf.js fr", "PDFium fr"):
+        assert {"la carte d’assurance maladie", "Vous pouvez nous parler en français."} <= found[reader], reader
+    web = (other / "en" / "care" / "index.html").read_text(encoding="utf-8")
+    assert '<span lang="fr">la carte d’assurance maladie</span>' in web
+    assert '<p lang="fr">Vous pouvez nous parler en français.</p>' in web
+    assert '<span lang="fr">La Ligue contre le cancer – Les soins de la peau</span>' in web
+
+
+def hyphenated(path: Path, source: str) -> set[str]:
+    """The words pdf.js shows broken at a line end by an added hyphen ("démangeai-" / "sons")."""
+    words = set(re.findall(r"[^\W\d_]+", source))
+    found = set()
+    for page in pdfjs(path):
+        lines = page.text.splitlines()
+        for line, following in zip(lines, lines[1:]):
+            head, tail = re.search(r"([^\W\d_]+)-$", line.strip()), re.match(r"[^\W\d_]+", following.strip())
+            if head and tail and head.group(1) + tail.group() in words:
+                found.add(head.group(1) + tail.group())
+    return found
+
+
+@pytest.mark.parametrize("lang, source", [("en", OTHER_EN), ("fr", OTHER_FR)])
+def test_a_hyphenated_word_is_extracted_whole_by_pdfjs_and_pdfium(other, lang, source):
+    path = other / lang / "care.pdf"
+    broken = hyphenated(path, source)
+    assert broken, "the paragraph must really break words at line ends"
+    read_by_pdfjs = " ".join(" ".join(node.text.split()) for tree in pdfjs_structure(path)
+                             for node in tree.walk() if node.role == "P")
+    read_by_pdfium = " ".join(pdfium_text(path))
+    for word in broken:
+        assert re.search(rf"\b{word}\b", read_by_pdfjs), ("pdf.js", word)
+        assert re.search(rf"\b{word}\b", read_by_pdfium), ("PDFium", word)
+    assert not any(c in read_by_pdfium for c in "\ufffe\x02\u00ad")
