@@ -221,7 +221,7 @@ class _Refused(argparse.Action):
         self.why = why
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
-        parser.error(self.why)
+        parser.exit(2, f"{self.why}\n")
 
 
 def kit_parser() -> argparse.ArgumentParser:
