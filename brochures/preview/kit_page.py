@@ -34,7 +34,8 @@ DOWNLOAD_NAME = "patient-kit.pdf"  # never the patient's name nor the topics
 HEADERS = {  # the page holds no script and may not be framed by another page
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                                "frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "no-referrer",
+    # not no-referrer: under it, browsers send the form's own POST with `Origin: null`
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }
 # Form field → (label, the option its problems start with).
