@@ -148,6 +148,14 @@ def test_a_locked_kit_needs_its_password_and_keeps_printing_filling_and_accessib
     assert NAME.encode() not in path.read_bytes()
 
 
+def test_a_locked_kit_opened_with_its_password_is_still_pdf_ua(kits, tmp_path):
+    """Validators cannot open a locked file: qpdf unlocks a copy, which must pass as the original does."""
+    unlocked = tmp_path / "unlocked.pdf"
+    subprocess.run(["qpdf", f"--password={PASSWORD}", "--decrypt", str(kits["locked"]), str(unlocked)], check=True)
+    report = page_validation.validate_pdf(unlocked, profile="ua1")
+    assert report.is_compliant, sorted({f"{f.rule_id}: {f.message}" for f in report.failures})
+
+
 def test_large_print_kit_on_a4(kits):
     with pikepdf.open(kits["large"]) as pdf:
         assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 595, 842]
