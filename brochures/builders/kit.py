@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from brochures.builders.budget import limit_reached, task_budget
+from brochures.builders.head_start import warm_renderer
 from brochures.builders.plan import Job, Options
 from brochures.builders.work import JobResult, Task
 from brochures.builders.workers import Failure, shared_pool
@@ -44,16 +45,12 @@ def render_kit(task: Task) -> JobResult:
         from brochures.builders.tasks import render_task
 
         files, problems = render_task(task)
+    except (MemoryError, RecursionError):
+        raise  # a limit reached: the pool says which (builders/budget.py)
     except Exception as exc:  # a bug: its message may quote what it was given
         return JobResult(problems=[Problem(None, bug_line(exc))])
     # without the HTML page, which holds the patient's details and is needed no further
     return JobResult(problems=problems, files=[replace(file, html=None) for file in files])
-
-
-def warm_renderer() -> None:
-    from brochures.builders.tasks import warm_up
-
-    warm_up()
 
 
 def start_worker() -> None:

@@ -19,6 +19,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from babel import Locale, UnknownLocaleError
+
 from brochures.builders.kit import bug_line, make_kit
 from brochures.content.bundles import load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
@@ -164,9 +166,9 @@ def field_problems(problems: list[Problem]) -> tuple[dict[str, list[str]], list[
     others = []
     for problem in problems:
         name = next((name for name, (_, option) in FIELDS.items() if problem.message.startswith(option)), None)
-        if name is None and problem.message.startswith("name at least one topic"):
-            name = "topic"
-        if name is None:
+        if problem.message.startswith("name at least one topic"):  # said for the command line
+            by_field.setdefault("topic", []).append("tick at least one brochure, or choose a bundle")
+        elif name is None:
             others.append(str(problem))
         else:
             by_field.setdefault(name, []).append(problem.message.removeprefix(f"{FIELDS[name][1]}: "))
@@ -209,7 +211,7 @@ def form_html(catalogue: Catalogue, token: str, fields: dict[str, list[str]], pr
         f"{escape(next(iter(b.titles.values()), b.id))} ({escape(b.id)})</option>" for b in bundles)
     bundle_hint, bundle_attributes = described("bundle")
     lang_options = "".join(f'<option value="{escape(lang)}"{" selected" if value.get("lang") == lang else ""}>'
-                           f"{escape(lang)}</option>" for lang in site.languages)
+                           f"{escape(_language_name(lang))} ({escape(lang)})</option>" for lang in site.languages)
     lang_hint, lang_attributes = described("lang", "The patient's language: the letter and the brochures are in it.")
     paper_options = "".join(f'<option value="{p}"{" selected" if (value.get("paper") or site.paper) == p else ""}>'
                             f"{p.capitalize() if p == 'letter' else p.upper()}</option>" for p in PAPER_SIZES)
@@ -274,3 +276,11 @@ the e-mail that carries the PDF: by phone, in person, or by text message.</p>
 
 def _title(topic, languages: tuple[str, ...]) -> str:
     return next((topic.translations[lang].title for lang in languages if lang in topic.translations), topic.id)
+
+
+def _language_name(lang: str) -> str:
+    """A language's name in itself, as its speakers look for it: "English", "français"."""
+    try:
+        return Locale.parse(lang).get_display_name(lang) or lang
+    except (UnknownLocaleError, ValueError):
+        return lang

@@ -164,7 +164,7 @@ def test_the_kit_page_has_no_accessibility_violation_empty_or_with_problems(serv
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()  # no topic: refused
     WebDriverWait(browser, TIMEOUT).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".summary"))
     summary = browser.find_element(By.CSS_SELECTOR, ".summary")
-    assert "name at least one topic" in summary.text and "write a phone number" in summary.text
+    assert "tick at least one brochure" in summary.text and "write a phone number" in summary.text
     assert browser.switch_to.active_element == summary, "the problems are read out first"
     assert browser.find_element(By.ID, "place").get_attribute("value") == "Room 4", "what was typed is kept"
     assert browser.find_element(By.ID, "direct_line").get_attribute("aria-invalid") == "true"
