@@ -249,3 +249,14 @@ def test_a_password_file_that_is_empty_or_missing(kit, tmp_path):
     assert code == 2 and lines == ["--password-file: the password is empty"] and not output.exists()
     code, lines, output = kit("immunotherapy", "--password-file", str(tmp_path / "missing.txt"))
     assert code == 2 and "cannot read" in lines[0] and not output.exists()
+
+
+def test_a_kit_of_a_site_without_organisation_or_phone_and_no_personal_detail(kit, tmp_path):
+    content = write_tree(tmp_path / "content", {"site.yaml": "languages: [en]\n", "topic/en.md": MINIMAL_EN})
+    code, lines, output = kit("topic", content=content)
+    assert code == 0, lines
+    letter = text(output, 1, 1)
+    assert "Hello," in letter and "Dear" not in letter and "appointment" not in letter.lower()
+    assert "call:" not in letter
+    with pikepdf.open(output) as pdf:
+        assert str(pdf.docinfo.Title) == "Information from your care team"
