@@ -3,9 +3,10 @@ processes, as a nurse at the desk waits for them.
 
     .venv/bin/python benchmarks/kit_vs_bundle.py [--rounds 9]
 
-"bundle" is `brochures --bundle starting-immunotherapy --lang en --force --no-web` (the sample
-bundle holds the three topics), "kit" is `brochures kit` of the same three topics in English with
-every field of the cover letter, and "kit, locked" the same with a password (AES-256). Every
+"bundle" is `brochures --bundle starting-immunotherapy --lang en --force --no-web` (a sample
+bundle of three topics), "kit" is `brochures kit --bundle starting-immunotherapy` (the same three
+topics) in English with every field of the cover letter, and "kit, locked" the same with a
+password (AES-256). Every
 command runs as a new process, in rounds: each round runs the three once, in a shuffled order.
 Each ratio is the median of the rounds' own ratios (both sides measured within seconds of each
 other), with the ratio of the fastest runs beside it; the target is a kit in at most 1.2 times
@@ -26,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOPICS = ("immunotherapy", "chemotherapy", "radiation-therapy")
+BUNDLE = "starting-immunotherapy"  # three topics of the sample catalogue
 LETTER = ["--patient-name", "Jeanne Roy", "--appointment", "2026-03-14 09:30", "--place", "Pavilion B, room 204",
           "--direct-line", "514-555-0199", "--note", "Bring the list of your medicines.\nDo not eat after midnight."]
 
@@ -52,9 +53,9 @@ def main() -> None:
     content = work / "content"
     shutil.copytree(ROOT / "content", content)
     build = [py, "build.py", "--content", str(content)]
-    kit = [py, "build.py", "kit", "--content", str(content), *TOPICS, "--lang", "en", *LETTER]
+    kit = [py, "build.py", "kit", "--content", str(content), "--bundle", BUNDLE, "--lang", "en", *LETTER]
     commands = {
-        "bundle": (build + ["--bundle", "starting-immunotherapy", "--lang", "en", "--out", str(work / "out"),
+        "bundle": (build + ["--bundle", BUNDLE, "--lang", "en", "--out", str(work / "out"),
                             "--force", "--no-web", "-q"], None),
         "kit": (kit + ["--output", str(work / "kit.pdf")], None),
         "kit, locked": (kit + ["--password-file", "-", "--output", str(work / "locked.pdf")], "a password\n"),

@@ -16,6 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from brochures.cli import main
+from brochures.content.bundles import load_bundles
+from brochures.content.catalogue import load_catalogue
 from tests.conftest import MINIMAL_EN, SAMPLE_CONTENT, render_page, write_tree
 from tests.pdf.test_accessibility import ALLOWED_WARNINGS
 from tests.pdfread import outline
@@ -26,9 +28,15 @@ DIRECT = "514-555-0199"
 # Markup, a template expression and a format field: all printed as written.
 NOTE = "Bring your <b>medication</b> list & {{ 7*7 }} %(name)s.\nDo not eat after midnight."
 PASSWORD = "correct horse battery"
-TOPICS = ("immunotherapy", "chemotherapy", "radiation-therapy")
-TITLES = {"en": ("Immunotherapy", "Chemotherapy", "Radiation therapy"),
-          "fr": ("Immunothérapie", "Chimiothérapie", "Radiothérapie")}
+TOPICS = ("immunotherapy", "chemotherapy", "radiation-therapy")  # the English kit's; the French one is a bundle's
+BUNDLE = "starting-immunotherapy"
+
+
+def titles(lang: str) -> tuple[str, ...]:
+    """The titles the kit in `lang` holds, in order, as the catalogue has them."""
+    catalogue = load_catalogue(SAMPLE_CONTENT)
+    ids = TOPICS if lang == "en" else next(b.topics for b in load_bundles(catalogue).valid if b.id == BUNDLE)
+    return tuple(catalogue.topics[topic_id].translations[lang].title for topic_id in ids)
 
 
 def personal(lang: str) -> list[str]:
@@ -42,7 +50,7 @@ def kits(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (out / "password.txt").write_text(PASSWORD + "\n", encoding="utf-8")
     runs = {
         "en": [*TOPICS, *personal("en")],
-        "fr": ["--bundle", "starting-immunotherapy", *personal("fr")],
+        "fr": ["--bundle", BUNDLE, *personal("fr")],
         "locked": [*TOPICS, *personal("en"), "--password-file", str(out / "password.txt")],
         "large": ["immunotherapy", "--large-print", "--paper", "a4", *personal("fr")],
     }
@@ -94,7 +102,7 @@ def test_the_title_and_metadata_hold_no_personal_detail_nor_topic(kits):
             "Information transmise par Clinique d’oncologie Exemple"
         assert info["/Title"] == expected
         found = [s for s in secrets for where in (" ".join(info.values()), xmp) if s in where]
-        topics = [t for t in TITLES["en"] + TITLES["fr"] if t in " ".join(info.values()) + xmp]
+        topics = [t for t in titles("en") + titles("fr") if t in " ".join(info.values()) + xmp]
         assert found == [] and topics == [], (name, found, topics)
         assert not any(s in title for s in secrets for title, _, _ in outline(kits[name]))
 
@@ -107,13 +115,13 @@ def test_the_contents_give_the_pages_of_the_brochures_and_the_questions_that_fol
                                 text=True, check=True).stdout
         listed = re.findall(r"^\s*(\S.*?)\s{2,}(\d+)$", layout, re.MULTILINE)
         questions = "My questions for my care team" if lang == "en" else "Mes questions pour mon équipe soignante"
-        assert [title.strip() for title, _ in listed] == [*TITLES[lang], questions]
+        assert [title.strip() for title, _ in listed] == [*titles(lang), questions]
         bookmarks = {title: page for title, page, _ in outline(path)}
         for title, number in listed[:-1]:
             assert bookmarks[title.strip()] == int(number), (lang, title)
             assert text(path, int(number), int(number)).count(title.strip()) >= 1
         assert int(listed[-1][1]) == pages and questions in text(path, pages, pages)
-        assert [title for title, _, _ in outline(path)][1:4] == list(TITLES[lang]), "the brochures, in order"
+        assert [title for title, _, _ in outline(path)][1:4] == list(titles(lang)), "the brochures, in order"
 
 
 def test_page_validation_and_outloud_pass_on_kits(kits):

@@ -20,8 +20,11 @@ def sample():
 
 
 def test_a_bundle_then_topics_named_once_each_in_order(sample):
-    request = read_request(KitForm(topics=("chemotherapy", "immunotherapy"), bundle="starting-immunotherapy"), *sample)
-    assert [t.topic_id for t in request.translations] == ["immunotherapy", "chemotherapy", "radiation-therapy"]
+    _, bundles = sample
+    bundle = next(b for b in bundles.valid if b.id == "starting-immunotherapy")
+    extra = next(t for t in sample[0].topics if t not in bundle.topics)
+    request = read_request(KitForm(topics=(extra, bundle.topics[0]), bundle=bundle.id), *sample)
+    assert [t.topic_id for t in request.translations] == [*bundle.topics, extra]
     assert request.lang == "en", "the site's first language"
 
 
