@@ -1,6 +1,7 @@
 """What readers we did not write get from our PDFs: pdf.js (Firefox) and PDFium (Chrome).
 
-The sample catalogue is built once, flat and as booklets, in both languages. Each test reads
+Two topics of the sample catalogue and a kit are built once, flat and as booklets, in both
+languages. Each test reads
 the files with pdf.js (pdfjs-dist in Node, tests/pdfjs_read.mjs) or PDFium (pypdfium2) and
 checks what a reader meets: links over the text they link, one link per address, notes and
 definitions in their place, other languages announced, ornaments unread, words whole.
@@ -24,7 +25,8 @@ INVISIBLE = "\u200b\u2060\u00ad\ufffe\x02"  # break opportunities, joiners, soft
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("readers")
-    result = build(Options(content_dir=SAMPLE_CONTENT, out_dir=out, layout="booklet", web=False), jobs=2)
+    result = build(Options(content_dir=SAMPLE_CONTENT, out_dir=out, layout="booklet", web=False,
+                           topics=("immunotherapy", "radiation-therapy"), bundles=("starting-immunotherapy",)), jobs=2)
     assert result.ok, [str(p) for p in result.problems]
     return out
 
