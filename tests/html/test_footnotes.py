@@ -86,3 +86,14 @@ def test_a_web_page_shows_each_note_after_its_block_and_after_the_list_a_lead_in
     assert [len(note.findall("p")) for note in root.findall("div")] == [1, 2, 1]
     assert root.find(".//a[@class='footnote-call']").get("role") == "doc-noteref"
     assert root.find(".//a[@class='footnote-back']").get("role") == "doc-backlink"
+
+
+def test_a_note_called_twice_is_placed_once_and_links_back_to_its_first_call() -> None:
+    for web in (False, True):
+        root = tree("One.[^a] Two.[^a]\n\n[^a]: The note.\n")
+        mark_pagination(root, web)
+        calls = root.findall(".//a[@class='footnote-call']")
+        assert [call.get("href") for call in calls] == ["#fn:a", "#fn:a"] and calls[0].get("id") != calls[1].get("id")
+        backs = root.findall(".//a[@class='footnote-back']")
+        assert len(backs) == 1 and backs[0].get("href") == f"#{calls[0].get('id')}"
+        assert words(root).count("The note.") == 1
