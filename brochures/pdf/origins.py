@@ -124,10 +124,7 @@ def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
             origins.footnote_areas.add(element.number)
         elif real.element is not None:
             origins.keys[element.number] = (id(real.element), real.element_tag, str(element["S"]))
-            _note_element(origins, real.element, element.number)
-            if real.element.get("aria-hidden") == "true" or (real.element_tag.endswith(("::before", "::after"))
-                                                             and not re.search(r"\w", _text(real))):
-                origins.decorative.add(element.number)  # hidden, or a CSS glyph: "!", "→", a <wbr>
+            _record_element(origins, real, element.number)
         if real.link_annotation is not None:
             origins.links[real.link_annotation.number] = _describe(real, origins)
             if not _words(_text(real)) and str(element["S"]) == "/Link":
@@ -135,9 +132,14 @@ def _recording_build(box, parent, pdf, page_number, nums, annotations, tags):
         yield element
 
 
-def _note_element(origins: Origins, element, number: int) -> None:
-    """What the footnotes' placement needs (html/footnotes.py marks it with classes), and the
-    language of an element in another language than the page's (`/Lang`; WeasyPrint writes none)."""
+def _record_element(origins: Origins, box, number: int) -> None:
+    """What the HTML says of the element of structure element `number`: its language (`/Lang`;
+    WeasyPrint writes none), whether it is decoration, and what the footnotes' placement needs
+    (html/footnotes.py marks it with classes)."""
+    element = box.element
+    if element.get("aria-hidden") == "true" or (box.element_tag.endswith(("::before", "::after"))
+                                                and not re.search(r"\w", _text(box))):
+        origins.decorative.add(number)  # hidden, or a CSS glyph: "!", "→", the break of a <wbr>
     if element.get("lang") and element.tag != "html":
         origins.langs[number] = element.get("lang")
     classes = (element.get("class") or "").split()
