@@ -116,7 +116,7 @@ def _sources(mapping: Mapping) -> tuple[Source, ...]:
         if isinstance(item, str):
             item = {"title": item}
         if not isinstance(item, dict):
-            mapping.error("sources", f"{where} must have a 'title' and an optional 'url' and 'lang'")
+            mapping.error("sources", f"{where} must have a 'title', and may have a 'url' and a 'lang'")
             continue
         unknown = sorted(set(map(str, item)) - set(SOURCE_KEYS))
         if unknown:
