@@ -8,10 +8,12 @@ sanitiser removes. One markup serves every edition, each stylesheet choosing wha
 - a PDF for screens: the box is a form field (brochure.css gives it `appearance: auto` under the
   `fillable` body class; pdf/forms.py repairs what WeasyPrint writes);
 - a print-only PDF (booklet, print shop): the same box drawn by CSS, with a tick when checked;
-- the web edition: a disabled check box, named by its `title`.
+- the web edition: a disabled check box (nothing on a web page is kept).
 
 Each box is named after its topic and position (`<topic>--task-<n>`), unique in a bundle, and
-titled with its item's words: a PDF field's tooltip (/TU), what a screen reader announces.
+sits in a `<label>` with the item's words. Its `title` repeats them for WeasyPrint, which makes a
+field's tooltip (/TU), what a screen reader announces, from it; the web edition drops the title
+(web/pages.py), where the label names the box.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import xml.etree.ElementTree as ET
 
 TASK_RE = re.compile(r"^\s*\[([ xX])\]\s+")
 TITLE_LIMIT = 200  # characters of an item's text kept as its box's title
+BLOCKS = frozenset("ul ol p div dl table blockquote pre figure".split())  # what a label stops before
 
 
 def mark_task_items(root: ET.Element, topic_id: str) -> int:
@@ -41,11 +44,23 @@ def mark_task_items(root: ET.Element, topic_id: str) -> int:
                                    "title": title[:TITLE_LIMIT], "disabled": "disabled"})
         if match.group(1) != " ":
             box.set("checked", "checked")
-        box.tail = holder.text
-        holder.text = None
-        holder.insert(0, box)
+        _label(holder, box)
         item.set("class", " ".join(filter(None, [item.get("class"), "task"])))
     return count
+
+
+def _label(holder: ET.Element, box: ET.Element) -> None:
+    """Put the box and the words after it (up to a nested list or other block) in a `<label>`:
+    on a web page the words name the box."""
+    label = ET.Element("label", {"class": "task-label"})
+    box.tail, holder.text = holder.text, None
+    label.append(box)
+    for child in list(holder):
+        if child.tag in BLOCKS:
+            break
+        holder.remove(child)
+        label.append(child)
+    holder.insert(0, label)
 
 
 def _text_holder(item: ET.Element) -> ET.Element | None:

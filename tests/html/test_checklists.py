@@ -68,6 +68,9 @@ def test_task_items_become_named_and_titled_check_boxes(catalogue):
     assert all(b["type"] == "checkbox" and b["class"] == "task-box" and "disabled" in b for b in found)
     items = [li for li in root.iter("li") if "task" in (li.get("class") or "").split()]
     assert len(items) == 6
+    labels = [li.find(".//label") for li in items]  # the box, then the words it is named by
+    assert [(label[0].tag, " ".join("".join(label.itertext()).split())) for label in labels] == \
+        [("input", b["title"]) for b in found]
     text = " ".join("".join(li.itertext()) for li in items)
     assert "[ ]" not in text and "[x]" not in text and "[X]" not in text  # the marker became the box
     others = ["".join(li.itertext()).strip() for li in root.iter("li") if li not in items]
