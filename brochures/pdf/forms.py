@@ -23,6 +23,9 @@ and this module repairs what it leaves wrong:
 - names repeat when a template repeats one: a repeated name gets a suffix, so every field is its own;
 - widget rectangles may run top to bottom: they are normalised.
 
+The appearances are written here, not by qpdf's generator (`--generate-appearances`), which
+prints accented letters in these fonts as other glyphs.
+
 Runs after the structure repair, on every PDF that has a form (render.py); `field_problems`
 says what a finished form still lacks.
 """
@@ -130,8 +133,8 @@ def _check_box(pdf: pikepdf.Pdf, field) -> None:
                     for i, (x, y) in enumerate(points))
     tick = f"q {TEXT_COLOUR.replace(' g', ' G')} {round(side * 0.16, 3)} w 1 J 1 j {path} S Q".encode("ascii")
     checked = field.get("/AS", OFF_STATE) != OFF_STATE or field.get("/V", OFF_STATE) != OFF_STATE
-    field.AP = Dictionary(N=Dictionary({"/Yes": _appearance(pdf, field, tick),
-                                        "/Off": _appearance(pdf, field, b"q Q")}))  # not b"": gs rejects an empty Flate stream
+    off = _appearance(pdf, field, b"q Q")  # not b"": saved as empty Flate data, which Ghostscript rejects
+    field.AP = Dictionary(N=Dictionary({"/Yes": _appearance(pdf, field, tick), "/Off": off}))
     field.AS = field.V = ON_STATE if checked else OFF_STATE
     field.DA = String(f"{RESOURCE_NAME} 0 Tf {TEXT_COLOUR}")
     for key in ("/MK", "/Border"):

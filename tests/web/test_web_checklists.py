@@ -25,7 +25,8 @@ def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize(("lang", "names"), [
     ("en", ["The list of your medicines", "Your health card", "Your questions, written on the last page"]),
-    ("fr", ["La liste de vos médicaments", "Votre carte d’assurance maladie", "Vos questions, écrites à la dernière page"]),
+    ("fr", ["La liste de vos médicaments", "Votre carte d’assurance maladie",
+            "Vos questions, écrites à la dernière page"]),
 ])
 def test_task_items_are_disabled_named_check_boxes(browser, edition, lang, names):
     browser.get((edition / lang / "short-note" / "index.html").as_uri())
