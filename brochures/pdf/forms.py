@@ -27,7 +27,11 @@ The appearances are written here, not by qpdf's generator (`--generate-appearanc
 prints accented letters in these fonts as other glyphs.
 
 Runs after the structure repair, on every PDF that has a form (render.py); `field_problems`
-says what a finished form still lacks.
+says what a finished form still lacks. A document of its own built like a bundle (a kit for one
+patient) gets the same fields: give its template `PageContext.fillable` (`Variant.fillable`),
+include `partials/back_page.html.j2` for the questions page, and render it with
+`render.render_pdf`. Names stay unique across topics (`<topic>--task-<n>`, `questions`; a repeated
+one gets a suffix); check `field_problems` before encrypting.
 """
 
 from __future__ import annotations
