@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOPICS = ("immunotherapy", "chemotherapy", "radiation-therapy")
 NETWORK = 200 * 2 * 4 * 30  # topics × languages × variants × sites
 
 
@@ -33,9 +32,10 @@ def catalogue(folder: Path, topics: int, editions: int) -> Path:
     content = folder / "content"
     content.mkdir(parents=True)
     shutil.copy(ROOT / "content" / "site.yaml", content / "site.yaml")
+    originals = sorted(p for p in (ROOT / "content").iterdir() if p.is_dir() and any(p.glob("*.md")))
     for n in range(topics):
-        source = TOPICS[n % len(TOPICS)]
-        shutil.copytree(ROOT / "content" / source, content / (source if n < len(TOPICS) else f"{source}-{n}"))
+        source = originals[n % len(originals)]
+        shutil.copytree(source, content / (source.name if n < len(originals) else f"{source.name}-{n}"))
     lines = []
     for e in range(editions):
         lines += [f"site-{e:02d}:", f"  organisation: Hospital {e}", f"  phone: 514-555-{1000 + e:04d}"]

@@ -56,14 +56,15 @@ for page in setup["pages"] if sys.argv[2] == "all" else [p for p in setup["pages
 """
 
 
-def catalogue(folder: Path, copies: int) -> Path:
-    """The sample topics, each `copies` times under another id: 3 × copies topics, 2 languages, no bundles."""
+def catalogue(folder: Path, topics: int) -> Path:
+    """The sample topics, then copies of them under new ids, up to `topics` topics; 2 languages, no bundles."""
     content = folder / "content"
     content.mkdir(parents=True)
     shutil.copy(ROOT / "content" / "site.yaml", content / "site.yaml")
-    for topic in ("immunotherapy", "chemotherapy", "radiation-therapy"):
-        for n in range(copies):
-            shutil.copytree(ROOT / "content" / topic, content / (topic if n == 0 else f"{topic}-{n}"))
+    originals = sorted(p for p in (ROOT / "content").iterdir() if p.is_dir() and any(p.glob("*.md")))
+    for n in range(topics):
+        source = originals[n % len(originals)]
+        shutil.copytree(source, content / (source.name if n < len(originals) else f"{source.name}-{n:03d}"))
     return content
 
 
@@ -106,7 +107,7 @@ def main() -> None:
     # an editable install is compiled on first import, unless PYTHONDONTWRITEBYTECODE says not to).
     subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "brochures")], check=True)
     work = Path(tempfile.mkdtemp(prefix="brochures-bench-"))
-    content = catalogue(work, 4)  # 12 topics × 2 languages = 24 brochures
+    content = catalogue(work, 12)  # 12 topics × 2 languages = 24 brochures
     subprocess.run([py, "build.py", "--content", str(content), "--out", str(work / "html"), "--html", "--no-web", "-q"],
                    cwd=ROOT, check=True)
     subprocess.run([py, "build.py", "--content", str(content), "--out", str(work / "current"), "--no-web", "-q"],

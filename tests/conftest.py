@@ -13,6 +13,9 @@ from brochures.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONTENT = ROOT / "content"
+# The sample catalogue's topics (content/): the five treatments, side effects, infections.
+SAMPLE_TOPICS = ("chemotherapy", "hormone-therapy", "immunotherapy", "infection-prevention", "radiation-therapy",
+                 "side-effects", "surgery")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # PostScript names of the fonts the project ships: the text font, and the one for symbols.
 SHIPPED_FONTS = ("Atkinson-Hyperlegible", "Source-Sans-3")
@@ -87,6 +90,19 @@ def catalogue(tmp_path: Path):
 
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory):
+    """The sample catalogue built once for the session: every topic and bundle in both languages,
+    and the web edition beside them. Tests only read it. Returns (BuildResult, output folder)."""
+    from brochures.builders.pipeline import Options
+    from brochures.builders.pipeline import build as build_catalogue
+
+    out = tmp_path_factory.mktemp("sample")
+    result = build_catalogue(Options(content_dir=SAMPLE_CONTENT, out_dir=out), jobs=2)
+    assert result.ok, [str(p) for p in result.problems]
+    return result, out
 
 
 BRANDED = FIXTURES / "branded"

@@ -14,8 +14,8 @@ from tests.conftest import SAMPLE_CONTENT, pdf_text
 from tests.pdfread import outline, top_text
 
 BUNDLE = "starting-immunotherapy"
-TOPICS = {"en": ["Immunotherapy", "Chemotherapy", "Radiation therapy"],
-          "fr": ["Immunothérapie", "Chimiothérapie", "Radiothérapie"]}
+TOPICS = {"en": ["Immunotherapy", "Managing side effects", "Preventing infections"],
+          "fr": ["Immunothérapie", "Gérer les effets secondaires", "Prévenir les infections"]}
 # (folio, blank-page title, contact box heading, a phrase printed only on the back page)
 LABELS = {"en": ("Page {} of {}", "Notes", "For any questions", "My questions for my care team"),
           "fr": ("Page {} de {}", "Notes", "Pour toute question", "Mes questions pour mon équipe soignante")}
@@ -55,7 +55,7 @@ def test_toc_numbers_bookmarks_and_recto_starts_agree(bundle_pdfs, lang):
     for title, page in topic_entries:
         assert printed[title] == page, f"TOC says {printed[title]}, {title} starts on {page}"
         assert page % 2 == 1, f"{title} starts on a right-hand page"
-        assert title in reader.pages[page - 1].extract_text()
+        assert title in " ".join(reader.pages[page - 1].extract_text().split())  # a title may wrap
     children = {title: [child for child, _, _ in kids] for title, _, kids in tree}
     for title in titles:
         assert len(children[title]) >= 3, "sections nested under their topic"

@@ -6,7 +6,7 @@ import pytest
 
 from brochures.cli import main
 from brochures.html.readability import measure, syllable_count
-from tests.conftest import SAMPLE_CONTENT
+from tests.conftest import SAMPLE_CONTENT, SAMPLE_TOPICS
 
 
 @pytest.mark.parametrize("lang, word, syllables", [
@@ -51,7 +51,7 @@ def test_longest_sentences_and_long_words_are_listed():
 def test_sample_catalogue_meets_its_reading_targets(capsys):
     assert main(["check", "--readability", "--content", str(SAMPLE_CONTENT)]) == 0
     out = capsys.readouterr().out
-    for topic in ("chemotherapy", "immunotherapy", "radiation-therapy"):
+    for topic in SAMPLE_TOPICS:
         assert f"{topic} (en): Flesch-Kincaid grade " in out
         assert f"{topic} (fr): Kandel-Moles ease " in out
     assert "ABOVE TARGET" not in out

@@ -47,14 +47,14 @@ ALLOWED_ERRORS = {
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory, branded: Path) -> dict[str, Path]:
-    """Each PDF kind once: sample (a topic and the bundle of all three, en and fr), large print,
+    """Each PDF kind once: sample (a topic and a bundle of three, en and fr), large print,
     print marks, the stress fixture (table and list across pages, footnotes, a bundle of two; its
     bundle also on A4 with its booklet, and the half pages that booklet is imposed from) and the
     branded fixture."""
     out = tmp_path_factory.mktemp("accessibility")
     runs = {
         "sample": Options(content_dir=SAMPLE_CONTENT, out_dir=out / "sample", topics=("immunotherapy",),
-                          bundles=("starting-immunotherapy",), write_html=True),  # the bundle has all three
+                          bundles=("starting-immunotherapy",), write_html=True),  # three topics, checklists
         "large": Options(content_dir=SAMPLE_CONTENT, out_dir=out / "large", topics=("immunotherapy",),
                          langs=("fr",), large_print=True, write_html=True),
         "marks": Options(content_dir=SAMPLE_CONTENT, out_dir=out / "marks", topics=("chemotherapy",),

@@ -9,16 +9,17 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from brochures.builders.pipeline import BuildResult, Options, build
-from tests.conftest import SAMPLE_CONTENT, structure
+from brochures.builders.pipeline import BuildResult
+from tests.conftest import structure
 
 TEXT_ONLY_LIMIT = 150 * 1024
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    result = build(Options(content_dir=SAMPLE_CONTENT, out_dir=tmp_path_factory.mktemp("sample")))
-    assert result.ok and not result.problems
+def sample(sample_build) -> BuildResult:
+    """The session's build of the sample catalogue (tests/conftest.py)."""
+    result, _ = sample_build
+    assert not result.problems
     return result
 
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from brochures.builders.pipeline import BuildResult, Options, build
 from brochures.html.messages import template_messages
 from brochures.resources import TEMPLATES_DIR
-from tests.conftest import FIXTURES, SAMPLE_CONTENT, SHIPPED_FONTS, pdf_text
+from tests.conftest import FIXTURES, SAMPLE_TOPICS, SHIPPED_FONTS, pdf_text
 from tests.pdfread import outline, top_text, uris
 
 FEATURES = FIXTURES / "features"
@@ -26,12 +26,6 @@ def run(content: Path, out: Path, **options) -> BuildResult:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Path]:
-    out = tmp_path_factory.mktemp("sample")
-    return run(SAMPLE_CONTENT, out), out
-
-
-@pytest.fixture(scope="module")
 def features(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("features")
     result = run(FEATURES, out, write_html=True)
@@ -39,18 +33,16 @@ def features(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_sample_catalogue_builds_every_topic_in_both_languages(sample):
-    result, out = sample
+def test_sample_catalogue_builds_every_topic_in_both_languages(sample_build):
+    result, out = sample_build
     built = sorted(str(o.path.relative_to(out)) for o in result.outputs)
-    assert built == [
-        "en/bundles/starting-immunotherapy.pdf",
-        "en/chemotherapy.pdf", "en/immunotherapy.pdf", "en/radiation-therapy.pdf",
-        "fr/bundles/starting-immunotherapy.pdf",
-        "fr/chemotherapy.pdf", "fr/immunotherapy.pdf", "fr/radiation-therapy.pdf",
-    ]
+    assert built == sorted(
+        [f"{lang}/bundles/{kit}.pdf" for lang in ("en", "fr")
+         for kit in ("before-and-after-surgery", "starting-immunotherapy", "treatment-options")]
+        + [f"{lang}/{topic}.pdf" for lang in ("en", "fr") for topic in SAMPLE_TOPICS])
     assert [str(p) for p in result.problems] == [], "the sample catalogue must build without warnings"
     for output in result.outputs:
-        assert 2 <= output.pages <= (24 if "bundles" in output.path.parts else 10), output
+        assert 2 <= output.pages <= (40 if "bundles" in output.path.parts else 10), output
         assert len(PdfReader(output.path).pages) == output.pages
 
 
@@ -58,8 +50,8 @@ def test_sample_catalogue_builds_every_topic_in_both_languages(sample):
     ("en", "Immunotherapy", "Sample Cancer Clinic", "Page 1 of"),
     ("fr", "Immunothérapie", "Clinique d’oncologie Exemple", "Page 1 de"),
 ])
-def test_sample_metadata_and_layout_text(sample, lang, title, author, page_label):
-    _, out = sample
+def test_sample_metadata_and_layout_text(sample_build, lang, title, author, page_label):
+    _, out = sample_build
     path = out / lang / "immunotherapy.pdf"
     reader = PdfReader(path)
     meta = reader.metadata
@@ -74,13 +66,13 @@ def test_sample_metadata_and_layout_text(sample, lang, title, author, page_label
     assert top_text(reader.pages[1]) == title, "running header names the topic"
 
 
-def test_french_brochure_has_no_english_layout_text(sample):
-    _, out = sample
+def test_french_brochure_has_no_english_layout_text(sample_build):
+    _, out = sample_build
     # Every template message as a pattern, its placeholders ({page}, %(date)s) matching any word.
     english_layout = [re.compile(r"\S+".join(map(re.escape, re.split(r"\{\w+\}|%\(\w+\)s", message))))
                       for message in template_messages([TEMPLATES_DIR]) if message != "Sources"]  # same in French
     assert len(english_layout) > 10
-    for topic in ("immunotherapy", "chemotherapy", "radiation-therapy"):
+    for topic in SAMPLE_TOPICS:
         text = " ".join(pdf_text(out / "fr" / f"{topic}.pdf").split())
         for english in english_layout:
             assert not english.search(text), (topic, english.pattern)
@@ -90,16 +82,16 @@ def test_french_brochure_has_no_english_layout_text(sample):
         assert french in text, french
 
 
-def test_phone_numbers_are_clickable(sample):
-    _, out = sample
+def test_phone_numbers_are_clickable(sample_build):
+    _, out = sample_build
     for lang in ("en", "fr"):
         links = uris(out / lang / "immunotherapy.pdf")
         assert "tel:+15145550123" in links, "the site phone in the contact box"
         assert "tel:+18003630063" in links, "the Info-cancer hotline in the text"
 
 
-def test_bookmarks_follow_the_headings(sample):
-    _, out = sample
+def test_bookmarks_follow_the_headings(sample_build):
+    _, out = sample_build
     tree = outline(out / "en" / "immunotherapy.pdf")
     assert [(title, page) for title, page, _ in tree] == [("Immunotherapy", 1)]
     sections = [title for title, _, _ in tree[0][2]]
@@ -108,8 +100,8 @@ def test_bookmarks_follow_the_headings(sample):
     assert "Sources" in sections
 
 
-def test_fonts_are_the_packaged_ones_embedded_and_subset(sample):
-    _, out = sample
+def test_fonts_are_the_packaged_ones_embedded_and_subset(sample_build):
+    _, out = sample_build
     for lang in ("en", "fr"):
         reader = PdfReader(out / lang / "immunotherapy.pdf")
         names = set()
@@ -128,8 +120,8 @@ def test_fonts_are_the_packaged_ones_embedded_and_subset(sample):
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts (poppler-utils) is installed by make test")
-def test_pdffonts_lists_no_fallback_font(sample):
-    _, out = sample
+def test_pdffonts_lists_no_fallback_font(sample_build):
+    _, out = sample_build
     listing = subprocess.run(["pdffonts", str(out / "fr" / "immunotherapy.pdf")],
                              capture_output=True, text=True, check=True).stdout
     rows = listing.splitlines()[2:]

@@ -16,21 +16,17 @@ from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 
 from tests.browser import axe_violations, fonts_loaded, javascript, needs_chromium, resources
-from tests.conftest import SAMPLE_CONTENT, pdf_text, render_page
+from tests.conftest import SAMPLE_CONTENT, SAMPLE_TOPICS, pdf_text, render_page
 
 pytestmark = needs_chromium
 LANGS = ("en", "fr")
 
 
 @pytest.fixture(scope="session")
-def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample catalogue built once, with the PDFs and large-print copies the pages link to."""
-    from brochures.builders.pipeline import Options, build
-
-    out = tmp_path_factory.mktemp("web-edition")
-    result = build(Options(content_dir=SAMPLE_CONTENT, out_dir=out), jobs=2)
-    assert result.ok, [str(p) for p in result.problems]
-    return out
+def edition(sample_build) -> Path:
+    """The sample catalogue's output folder (tests/conftest.py builds it once): the web edition
+    beside the PDFs its pages link to."""
+    return sample_build[1]
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +55,7 @@ def test_catalogue_lists_every_topic_and_bundle_with_its_pdf(browser, edition, s
     shown = visible_entries(browser)
     titles = [t.translations[lang].title for t in catalogue.topics.values()] + [b.titles[lang] for b in bundles.valid]
     assert sorted(shown) == sorted(re.sub("'", "’", t) for t in titles)
-    assert len(titles) == 4
+    assert len(titles) == 10, "seven topics and three kits"
     pdfs = {unquote(urlsplit(a.get_attribute("href")).path) for a in browser.find_elements(By.CSS_SELECTOR, ".downloads a")}
     for topic_id in catalogue.topics:
         assert str(edition / lang / f"{topic_id}.pdf") in pdfs
@@ -74,7 +70,8 @@ def test_filter_box_narrows_the_list(browser, edition, sample):
     everything = visible_entries(browser)
     box.send_keys("radiotherapie")  # without the accent: the filter ignores them
     narrowed = visible_entries(browser)  # the topic, and the kit whose summary lists it
-    assert narrowed == [catalogue.topics["radiation-therapy"].translations["fr"].title, bundles.valid[0].titles["fr"]]
+    kit = next(bundle for bundle in bundles.valid if bundle.id == "treatment-options")
+    assert narrowed == [catalogue.topics["radiation-therapy"].translations["fr"].title, kit.titles["fr"]]
     assert browser.find_element(By.ID, "count").text.startswith("2 ")
     box.send_keys(" rayons")
     assert len(visible_entries(browser)) < len(narrowed)
@@ -107,7 +104,7 @@ class Links(HTMLParser):
 
 def test_every_link_and_image_resolves_inside_the_folder(edition):
     pages = sorted(edition.rglob("*.html"))
-    assert len(pages) == 1 + 2 * (1 + 3)
+    assert len(pages) == 1 + 2 * (1 + len(SAMPLE_TOPICS)), "home, and per language a catalogue and the topics"
     for page in pages:
         parser = Links()
         parser.feed(page.read_text(encoding="utf-8"))
