@@ -224,6 +224,7 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
         draft=any(topic.draft for topic in topics),
         notes_pages=notes_pages,
         fillable=variant.fillable,
+        letter=task.personal,
     )
     html = renderer.render(job.template, context, messages)
     message_problems = messages.problems()
