@@ -23,11 +23,12 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from brochures.builders.pipeline import Options, build
+from brochures.cli import main
 from brochures.html.fonts import FONT_DIR
 from brochures.pdf.forms import field_problems, finish_fields
 from brochures.pdf.render import render_pdf
 from tests.browser import ROOT
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SAMPLE_CONTENT
 from tests.pdfread import runs
 
 STRESS = FIXTURES / "accessibility"
@@ -271,3 +272,24 @@ def test_a_box_written_checked_prints_its_tick(made, tmp_path):
     checked, empty = (ink(image, found[name]["rect"], height, 100) for name in ("short-note--task-2",
                                                                                "short-note--task-1"))
     assert found["short-note--task-2"]["state"] == "/Yes" and checked > empty + 20
+
+
+@needs_pdfjs
+def test_a_patient_kit_has_the_fields_of_every_topic_and_fills_like_a_bundle(tmp_path):
+    """A kit is a bundle's topics after a cover letter, then the questions page: its two topics with
+    checklists keep their boxes apart, and pdf.js fills it as it fills a bundle."""
+    kit = tmp_path / "kit.pdf"
+    assert main(["kit", "--content", str(SAMPLE_CONTENT), "--bundle", "starting-immunotherapy", "--lang", "fr",
+                 "--patient-name", "Test", "--output", str(kit)]) == 0
+    with pikepdf.open(kit) as pdf:
+        assert field_problems(pdf) == []
+    found = fields(kit)
+    topics = {name.split("--")[0] for name in found if "--task-" in name}
+    assert topics == {"side-effects", "infection-prevention"} and "questions" in found
+    assert found["questions"]["page"] == len(PdfReader(kit).pages)
+    saved = tmp_path / "kit-filled.pdf"
+    fill_with_pdfjs(kit, saved, {"questions": TYPED, "infection-prevention--task-1": True})
+    values = {name: field.get("/V") for name, field in PdfReader(saved).get_fields().items()}
+    assert values["questions"] == TYPED and values["infection-prevention--task-1"] == "/Yes"
+    report = page_validation.validate_pdf(saved, profile="ua1")
+    assert report.is_compliant, sorted({f"{f.rule_id}: {f.message}" for f in report.failures})
