@@ -1,12 +1,14 @@
 // Fill form fields with pdf.js (pdfjs-dist, pinned in package-lock.json) and save, as Firefox does.
 // Usage: node tests/pdf/fill_pdfjs.mjs IN.pdf OUT.pdf '{"field name": "text" | true | false}'
+// A locked file's password comes from the environment (PDF_PASSWORD), never the command line.
 // Prints, as JSON, the fields pdf.js found: name, type, tooltip (what it reads out) and page.
 import { readFile, writeFile } from "node:fs/promises";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 
 const [input, output, valuesJson] = process.argv.slice(2);
 const values = JSON.parse(valuesJson || "{}");
-const doc = await getDocument({ data: new Uint8Array(await readFile(input)), verbosity: 0 }).promise;
+const doc = await getDocument({ data: new Uint8Array(await readFile(input)), verbosity: 0,
+                                password: process.env.PDF_PASSWORD }).promise;
 const found = [];
 for (let number = 1; number <= doc.numPages; number++) {
   const page = await doc.getPage(number);
