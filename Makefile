@@ -8,11 +8,11 @@ STAMP := $(VENV)/.installed
 # (pdftoppm, pdffonts) for the tests and the README picture; zbar-tools (zbarimg) to decode the
 # printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests;
 # libgs-common for the CMYK printer profile (default_cmyk.icc) that print-shop PDF/X files carry as
-# their output intent; chromium and chromium-driver for the browser tests of the web edition and the
-# screenshots. axe-core and pdfjs-dist (pdf.js, a PDF reader the tests read our PDFs with) come from
-# the npm registry with the npm of the machine's Node.js (Debian's npm package would conflict with it).
-DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common chromium chromium-driver
-NODE_TOOLS := node_modules/.package-lock.json
+# their output intent; ghostscript to print filled forms in the tests; chromium and chromium-driver for
+# the browser tests of the web edition and the screenshots. axe-core and pdfjs-dist come from the npm
+# registry with the npm of the machine's Node.js (Debian's npm package would conflict with it).
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common ghostscript chromium chromium-driver
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: all build test wheel system-deps readme-picture screenshots clean
 
@@ -32,7 +32,7 @@ build: $(STAMP) system-deps
 
 system-deps:
 	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null \
-	  && command -v qpdf >/dev/null \
+	  && command -v qpdf >/dev/null && command -v gs >/dev/null \
 	  && test -f /usr/share/color/icc/ghostscript/default_cmyk.icc \
 	  && [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
 	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
@@ -40,12 +40,13 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); }
 
-# axe-core and pdfjs-dist for the tests, from the npm registry at install time (never at test time).
-$(NODE_TOOLS): package.json package-lock.json | system-deps
+# axe-core and pdfjs-dist for the accessibility, form and reader tests, from the npm registry at
+# install time (never at test time).
+$(AXE): package.json package-lock.json | system-deps
 	npm ci --no-audit --no-fund --loglevel=error
-	touch $(NODE_TOOLS)
+	touch $(AXE)
 
-test: $(STAMP) system-deps $(NODE_TOOLS)
+test: $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest
 
 # The sdist and the wheel a clinic installs with pip, into wheelhouse/ (dist/ holds the brochures).

@@ -41,6 +41,7 @@ from brochures.web.pages import (
     WebPage,
     relative_images,
     render,
+    untitled_boxes,
 )
 from brochures.web.pages import (
     Entry as CatalogueEntry,
@@ -266,7 +267,7 @@ def _topic_page(catalogue: Catalogue, job: Job, others: list[str], downloads: tu
     if has_errors(found):
         problems.extend(p for p in found if p.severity == "error")
         return {}
-    topic, images = relative_images(topic, translation.src_path.parent)
+    topic, images = relative_images(untitled_boxes(topic), translation.src_path.parent)
     related = tuple((r.title, f"../{r.topic_id}/index.html") for r in topic.related)
     page = WebPage(lang=job.lang, title=topic.title, root="../../", contact=_contact(catalogue, job.lang),
                    brand_css=_brand_css(catalogue), topic=topic, related=related, downloads=downloads,

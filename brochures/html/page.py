@@ -100,6 +100,7 @@ class PageContext:
     online_url: str | None = None
     draft: bool = True  # any topic of the document is a draft
     notes_pages: int = 0  # ruled pages before the back page (booklet padding)
+    fillable: bool = False  # a PDF for screens: the questions page is a form field (pdf/forms.py)
     letter: Personal | None = None  # a patient's kit: the cover letter's personal part (templates/kit.html.j2)
 
 

@@ -10,6 +10,7 @@ from brochures.content.catalogue import Catalogue
 from brochures.content.frontmatter import Source, Translation
 from brochures.content.review import next_review
 from brochures.html.callouts import mark_urgent_callouts
+from brochures.html.checklists import mark_task_items
 from brochures.html.fonts import font_problem, missing_characters
 from brochures.html.markdown_html import markdown_to_html
 from brochures.html.page import RelatedTopic, TopicContext
@@ -49,6 +50,7 @@ def topic_context(catalogue: Catalogue, translation: Translation,
         typeset_tree(root, lang, site.typography)
         if layout:
             mark_terms(root, site.no_hyphenation)
+        mark_task_items(root, translation.topic_id)
 
     deep: list[Problem] = []
     try:
