@@ -37,8 +37,7 @@ PDFJS = ROOT / "node_modules" / "pdfjs-dist"
 QUESTIONS = {"en": "My questions for my care team", "fr": "Mes questions pour mon équipe soignante"}
 # Typed by a patient: accents, a ligature, French quotes and spaces, a dash, two lines.
 TYPED = "Est-ce que je peux conduire après la séance ?\nŒdème, naïve, « oui » – çà et là."
-needs_pdfjs = pytest.mark.skipif(not (PDFJS.is_dir() and shutil.which("node")),
-                                 reason="pdfjs-dist is installed by make test (npm ci)")
+needs_pdfjs = pytest.mark.usefixtures("pdfjs_installed")  # fails, not skips: make test installs it
 needs_gs = pytest.mark.skipif(not shutil.which("gs"), reason="ghostscript is installed by make")
 
 
