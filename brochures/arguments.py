@@ -33,7 +33,8 @@ Build patient-information brochures (PDF) from Markdown topics.
 Commands: build (the default, may be omitted); new (start a content folder); check (validate
 the content and the translations without rendering); mark-translated (record that a
 translation is current after review); watch (rebuild on every save); serve (watch, plus a
-local preview with an editorial dashboard). Each command has its own --help.
+local preview with an editorial dashboard); kit (one PDF for one patient: a cover letter
+and chosen brochures). Each command has its own --help.
 
 Every topic folder <content>/<topic-id>/ holds one Markdown file per language (en.md,
 fr.md). Each is built into <out>/<lang>/<topic-id>.pdf, and each bundle of
@@ -53,6 +54,8 @@ examples:
   brochures check                     check the content without rendering
   brochures mark-translated immunotherapy fr   fr.md is current with its source
   brochures watch --lang fr           rebuild the French brochures on every save
+  brochures kit immunotherapy chemotherapy --lang fr --patient-name "Jeanne Roy" \
+      --appointment "2026-03-14 09:30" --output jeanne.pdf   one patient's kit
 
 exit status: 0 when every brochure built, 1 when something failed (one line per problem
 on stderr, as path:line: message), 2 for a wrong command line.
@@ -185,3 +188,72 @@ def new_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", action="store_true",
                    help="write the whole sample catalogue (cancer-treatment topics and a bundle) instead")
     return p
+
+
+KIT_DESCRIPTION = """\
+Make one PDF for one patient: a cover letter in the patient's language (greeting, appointment,
+place, direct line, a note from the care team and the contents), the chosen brochures as in a
+bundle, and a page for the patient's questions. The patient's details are written to --output
+and nowhere else: no build record, cache, log or temporary file holds them, nor the PDF's title
+and metadata. --password-file locks the PDF with a password (AES-256).
+"""
+KIT_EPILOG = """\
+examples:
+  brochures kit immunotherapy chemotherapy --patient-name "Jeanne Roy" \\
+      --appointment "2026-03-14 09:30" --place "Pavilion B, room 204" --output kit.pdf
+  brochures kit --bundle starting-immunotherapy --lang fr --large-print --output trousse.pdf \\
+      --password-file - < password.txt
+
+On a computer other people use, remember that they can see a command line (and so the name
+and the note) while it runs; `brochures serve` has a form for kits that keeps them off it.
+
+exit status: 0 when the kit was written; 2 when the request is wrong (an unknown topic, a
+language a topic lacks, a date that is none, a note too long); 1 when the kit could not be
+made or written. No file is written unless the whole kit was made.
+"""
+
+
+class _Refused(argparse.Action):
+    """An option refused with a line saying why (never repeating what was given with it)."""
+
+    def __init__(self, option_strings: list[str], dest: str, why: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs="?", help=argparse.SUPPRESS)
+        self.why = why
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        parser.exit(2, f"{self.why}\n")
+
+
+def kit_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"{Path(sys.argv[0]).name} kit", description=KIT_DESCRIPTION,
+                                epilog=KIT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                allow_abbrev=False)  # `--password x` must never be taken for --password-file
+    p.add_argument("topics", nargs="*", metavar="TOPIC", help="topic ids, in the order they print")
+    p.add_argument("--output", "-o", type=Path, required=True, metavar="FILE",
+                   help="the PDF to write; an existing file is replaced only once the kit is made")
+    p.add_argument("--bundle", default="", metavar="ID", help="the topics of this bundle of bundles.yaml, "
+                                                              "then any TOPIC named")
+    p.add_argument("--lang", default="", metavar="LANG",
+                   help="the patient's language (default: the first of site.yaml 'languages')")
+    p.add_argument("--large-print", action="store_true", help="17 pt text, as the large-print brochures")
+    p.add_argument("--paper", choices=PAPER_SIZES, help="paper size (default: site.yaml 'paper', else letter)")
+    p.add_argument("--content", type=Path, metavar="DIR", help=CONTENT_HELP)
+    personal = p.add_argument_group("the cover letter (each optional, plain text printed as written)")
+    personal.add_argument("--patient-name", default="", metavar="NAME",
+                          help="the patient's name, after \"Dear\" (\"Bonjour\" in French)")
+    personal.add_argument("--appointment", default="", metavar="'YYYY-MM-DD HH:MM'",
+                          help="the next appointment, written as dates are in the patient's language")
+    personal.add_argument("--place", default="", metavar="TEXT", help="where the appointment is")
+    personal.add_argument("--direct-line", default="", metavar="PHONE",
+                          help="the phone number to call (default: site.yaml 'phone')")
+    personal.add_argument("--note", default="", metavar="TEXT",
+                          help="a note from the care team: at most 600 characters, never Markdown or HTML")
+    p.add_argument("--password-file", metavar="FILE",
+                   help="lock the PDF with the password on the first line of FILE ('-': standard input, "
+                        "or a prompt at a terminal); never a password on the command line")
+    p.add_argument("--password", action=_Refused, why="--password: other users can read a command line; put "
+                   "the password in a file and give --password-file FILE (or - for standard input)")
+    p.add_argument("--html", action=_Refused, why="--html is refused for kits: the page would be a second "
+                   "file holding the patient's details")
+    return p
+

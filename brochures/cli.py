@@ -173,13 +173,24 @@ def run_new(argv: list[str]) -> int:
     return 0
 
 
+def run_kit(argv: list[str]) -> int:
+    from brochures.kit_command import run  # here: a build needs none of it
+
+    signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        print("interrupted: no kit was written", file=sys.stderr)
+        return 130
+
+
 def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {"build": run_build, "new": run_new, "check": run_check,
                                                    "mark-translated": run_mark_translated, "watch": run_watch,
-                                                   "serve": run_serve}
+                                                   "serve": run_serve, "kit": run_kit}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -27,7 +27,7 @@ from brochures.html.phones import tel_href
 from brochures.html.topic import locales_dirs, topic_context, typeset_optional
 from brochures.problems import ContentError, Problem, has_errors
 from brochures.resources import TEMPLATES_DIR
-from brochures.web.pages import Contact, Download, Language, WebPage, relative_images, render
+from brochures.web.pages import Contact, Download, Language, WebPage, relative_images, render, untitled_boxes
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,13 @@ def make_topic_page(page: TopicPage) -> tuple[dict[str, bytes], list[Problem]]:
     renderer = _renderers.get(catalogue.content_dir)
     if renderer is None:
         renderer = _renderers[catalogue.content_dir] = PageRenderer([catalogue.content_dir / "templates",
-                                                                      TEMPLATES_DIR])
+                                                                      TEMPLATES_DIR], web=True)
     translation = job.translations[0]
     try:
-        topic, found = topic_context(catalogue, translation)
+        topic, found = topic_context(catalogue, translation, web=True)
         if has_errors(found):
             return {}, [p for p in found if p.severity == "error"]
-        topic, images = relative_images(topic, translation.src_path.parent)
+        topic, images = relative_images(untitled_boxes(topic), translation.src_path.parent)
         related = tuple((r.title, f"../{r.topic_id}/index.html") for r in topic.related)
         web_page = WebPage(lang=job.lang, title=topic.title, root="../../", contact=contact(catalogue, job.lang),
                            brand_css=brand_css(catalogue), topic=topic, related=related, downloads=page.downloads,

@@ -80,7 +80,7 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
         problems.extend(found)
         pages.append(replace(page, make=lambda files=files: files))
 
-    renderer = PageRenderer([catalogue.content_dir / "templates", TEMPLATES_DIR])
+    renderer = PageRenderer([catalogue.content_dir / "templates", TEMPLATES_DIR], web=True)
     pages.insert(0, _assets(catalogue, hasher))
     listed = tuple(lang for lang in catalogue.site.languages  # whose catalogue exists or is made now
                    if lang in langs or (options.out_dir / lang / "index.html").is_file())

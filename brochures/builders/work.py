@@ -11,6 +11,7 @@ from pathlib import Path
 
 from brochures.builders.plan import Job, Options
 from brochures.content.catalogue import Catalogue
+from brochures.content.kit import Personal
 from brochures.content.settings import format_size
 from brochures.pdf.variants import Variant
 from brochures.problems import Problem
@@ -50,7 +51,8 @@ class Task:
     """Everything a worker needs to render one job (all of it can be pickled).
 
     `project_root` holds the shipped templates, styles and locales folders (`resources.py`)
-    here, a copy sent with the task on a cluster worker.
+    here, a copy sent with the task on a cluster worker. `personal` is a patient's kit's cover
+    letter (builders/kit.py): such a task only goes to this machine's workers, never written.
     """
 
     catalogue: Catalogue
@@ -58,3 +60,4 @@ class Task:
     variant: Variant
     options: Options
     project_root: Path = DATA_ROOT
+    personal: Personal | None = None

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.messages.pofile import PoFileError, read_po
 from jinja2.ext import babel_extract
 
@@ -39,6 +39,7 @@ class Messages:
     catalogue_path: Path | None
     translations: dict[str, str]
     missing: set[str] = field(default_factory=set)
+    convention: str = DEFAULT_CONVENTION  # site.yaml 'typography': fr-CA writes 9 h 30, fr-FR 09:30
 
     def gettext(self, message: str) -> str:
         if self.lang == SOURCE_LANGUAGE and self.catalogue_path is None:
@@ -55,6 +56,18 @@ class Messages:
     def date(self, value: datetime.date) -> str:
         """A date as readers of this language write it: "March 14, 2026", "14 mars 2026"."""
         return format_date(value, format="long", locale=self.lang)
+
+    def day(self, value: datetime.date) -> str:
+        """A date with its weekday, for an appointment: "Saturday, March 14, 2026", "samedi 14 mars 2026"."""
+        return format_date(value, format="full", locale=self._region())
+
+    def time(self, value: datetime.time | datetime.datetime) -> str:
+        """A time of day as this language writes it: "9:30 AM", "09 h 30" (fr-CA), "09:30" (fr-FR)."""
+        return format_time(value, format="short", locale=self._region())
+
+    def _region(self) -> str:
+        """Babel's locale for this language under the site's convention (fr + fr-CA: fr_CA)."""
+        return self.convention.replace("-", "_") if self.convention.startswith(f"{self.lang}-") else self.lang
 
     def problems(self) -> list[Problem]:
         return [
@@ -78,7 +91,7 @@ def load_messages(locales_dirs: Path | Sequence[Path], lang: str, convention: st
         raise ContentError(Problem(None, f"'{lang}' is not a language Babel knows; use an ISO 639 code")) from None
     if not found:
         if lang == SOURCE_LANGUAGE:
-            return Messages(lang, None, {})
+            return Messages(lang, None, {}, convention=convention)
         raise ContentError(Problem(
             path, f"no layout-text catalogue for '{lang}'; copy locales/fr.po to {path} and translate it"
         ))
@@ -94,7 +107,7 @@ def load_messages(locales_dirs: Path | Sequence[Path], lang: str, convention: st
         for message in catalog
         if message.id and message.string and not message.fuzzy
     }
-    return Messages(lang, path, translations)
+    return Messages(lang, path, translations, convention=convention)
 
 
 def template_messages(template_dirs: Sequence[Path]) -> dict[str, tuple[Path, int]]:

@@ -34,10 +34,13 @@ from markupsafe import Markup
 from brochures.cache import cache_dir
 from brochures.content.branding import Branding
 from brochures.content.frontmatter import Source
+from brochures.content.kit import Personal
 from brochures.files import FileRefused, file_stamp, read_inside
 from brochures.html.messages import Messages
 from brochures.html.pagination import balanced
 from brochures.html.qrcode import qr_svg
+from brochures.html.phones import tel_href
+from brochures.html.web_addresses import printed_address, web_address
 from brochures.problems import ContentError, Problem
 
 ENVIRONMENT = {"autoescape": True, "extensions": ("jinja2.ext.i18n",), "trim_blocks": True, "lstrip_blocks": True}
@@ -97,6 +100,8 @@ class PageContext:
     online_url: str | None = None
     draft: bool = True  # any topic of the document is a draft
     notes_pages: int = 0  # ruled pages before the back page (booklet padding)
+    fillable: bool = False  # a PDF for screens: the questions page is a form field (pdf/forms.py)
+    letter: Personal | None = None  # a patient's kit: the cover letter's personal part (templates/kit.html.j2)
 
 
 def css_string(text: str) -> str:
@@ -206,10 +211,12 @@ class PageRenderer:
 
     Templates are searched in `template_dirs` in order (a clinic's own first). They may come
     from the content folder, which is untrusted: the sandbox keeps them from reaching Python.
+    `web`: the pages of the web edition, whose web addresses are printed for a browser.
     """
 
-    def __init__(self, template_dirs: list[Path]) -> None:
+    def __init__(self, template_dirs: list[Path], web: bool = False) -> None:
         self.template_dirs = template_dirs
+        self.address = web_address if web else printed_address
         self._environments: dict[str, SandboxedEnvironment] = {}
         self._bound: dict[str, Messages] = {}  # the layout text each language's environment speaks
 
@@ -222,10 +229,14 @@ class PageRenderer:
             env.filters["css_target"] = css_target
             env.filters["balanced"] = balanced
             env.filters["qr_svg"] = qr_svg
+            env.filters["address"] = self.address
+            env.filters["tel_href"] = tel_href
             self._environments[messages.lang] = env
         if self._bound.get(messages.lang) is not messages:  # first use, or the catalogue was read again
             env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)  # type: ignore[attr-defined]
             env.globals["format_date"] = messages.date
+            env.globals["format_day"] = messages.day
+            env.globals["format_time"] = messages.time
             self._bound[messages.lang] = messages
         return env
 

@@ -156,6 +156,8 @@ def dashboard_html(snap: Snapshot | None) -> bytes:
         f'<p>Last build: <strong class="{"good" if snap.ok else "bad"}">{"ok" if snap.ok else "failed"}</strong>. '
         'This page updates by itself after each save. <a href="/index.html">The web edition</a> '
         "(what is published; this dashboard is not).</p>\n"
+        '<p><a href="/_preview/kit">Prepare a kit for a patient</a>: a cover letter and the brochures you choose, '
+        "in one PDF to mail or print.</p>\n"
         "<table>\n<thead><tr><th>Topic</th><th>Language</th><th>Title</th><th>Status</th><th>Reviewed by</th>"
         "<th>Next review</th><th>Translation</th><th>Reading level</th><th>PDF</th><th>See</th></tr></thead>\n"
         f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>\n"

@@ -25,6 +25,9 @@ from brochures.content.editions import EDITIONS_FILE, is_edition_id
 from brochures.content.review import build_date
 from brochures.files import FileRefused, read_inside
 from brochures.preview.dashboard import Snapshot, dashboard_html, preview_html, snapshot
+from brochures.preview.hosts import host_allowed
+from brochures.preview.kit_page import MAX_BODY_BYTES, Answer, KitPage
+from brochures.preview.kit_page import PATH as KIT_PATH
 
 KEEPALIVE_SECONDS = 10
 RELOAD_JS = b"""// Reload this page when the preview server says the build changed something.
@@ -107,7 +110,27 @@ class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass  # the terminal is for build problems
+        pass  # the terminal is for build problems (and a kit's request is logged nowhere)
+
+    def parse_request(self) -> bool:
+        """http.server's parsing, then the `Host` check (preview/hosts.py) for every method."""
+        if not super().parse_request():
+            return False
+        if not host_allowed(self.headers.get("Host"), *self.server.listening):
+            self.close_connection = True
+            self._send(b"refused: this preview answers only at its own address", ".txt", HTTPStatus.FORBIDDEN)
+            return False
+        return True
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        if urlsplit(self.path).path != KIT_PATH:
+            return self._send(b"not found", ".txt", HTTPStatus.NOT_FOUND)
+        length = self.headers.get("Content-Length", "")
+        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+            self.close_connection = True
+            return self._send(b"refused: the form is too long", ".txt", HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = self.rfile.read(int(length))
+        self._answer(self.server.kit_page.post(body, self.headers.get("Origin"), self.headers.get("Host")))
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         preview = self.server.preview
@@ -115,6 +138,8 @@ class Handler(BaseHTTPRequestHandler):
         query = parse_qs(parts.query)
         if parts.path == "/":
             return self._send(dashboard_html(preview.snapshot), ".html")
+        if parts.path == KIT_PATH:
+            return self._answer(self.server.kit_page.form())
         if parts.path == "/_preview/reload.js":
             return self._send(RELOAD_JS, ".js")
         if parts.path == "/_preview/events":
@@ -150,13 +175,19 @@ class Handler(BaseHTTPRequestHandler):
             data = data.replace(b"</body>", b'<script src="/_preview/reload.js"></script>\n</body>', 1)
         return self._send(data, target.suffix)
 
-    def _send(self, data: bytes, suffix: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+    def _send(self, data: bytes, suffix: str, status: HTTPStatus = HTTPStatus.OK,
+              content_type: str | None = None, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", TYPES.get(suffix, "text/plain; charset=utf-8"))
+        self.send_header("Content-Type", content_type or TYPES.get(suffix, "text/plain; charset=utf-8"))
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def _answer(self, answer: Answer) -> None:
+        self._send(answer.body, "", HTTPStatus(answer.status), answer.content_type, answer.headers)
 
     def _events(self, preview: Preview) -> None:
         """Server-sent events: `reload` after each rebuild, a comment now and then to keep it open."""
@@ -191,6 +222,8 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], preview: Preview) -> None:
         super().__init__(address, Handler)
         self.preview = preview
+        self.listening = (address[0], self.server_address[1])  # the bound address as given, and the port
+        self.kit_page = KitPage(preview.options.content_dir, preview.edition)
 
 
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False, jobs: int = 1,

@@ -1,0 +1,106 @@
+"""`brochures kit`: one patient's kit, written to the file the user names and nowhere else.
+
+The worker that renders is started first, so that it imports the renderer while this process
+reads the password and the content. The password is read from a file or standard input, never
+the command line; the file is written atomically (a failure leaves any earlier file as it was)
+and readable by its owner only, since it holds the patient's details.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from brochures.arguments import content_folder, kit_parser
+from brochures.builders.kit import bug_line, make_kit, start_worker
+from brochures.builders.report import print_problems
+from brochures.content.catalogue import load_catalogue
+from brochures.content.kit import KitForm, RequestError
+from brochures.content.settings import format_size
+from brochures.files import write_atomic
+from brochures.problems import ContentError, Problem
+
+PASSWORD_FILE_BYTES = 4096
+KIT_FILE_MODE = 0o600  # the patient's details: not for the computer's other users
+
+
+def run(argv: list[str]) -> int:
+    args = kit_parser().parse_args(argv)
+    start_worker()
+    content = content_folder(args.content)
+    problem = _output_problem(args.output, content)
+    password = None
+    if problem is None and args.password_file is not None:
+        password, problem = read_password(args.password_file)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    form = KitForm(topics=tuple(args.topics), bundle=args.bundle, lang=args.lang, patient_name=args.patient_name,
+                   appointment=args.appointment, place=args.place, direct_line=args.direct_line, note=args.note)
+    try:
+        kit = make_kit(load_catalogue(content), form, args.large_print, args.paper)
+        data = kit.data
+        if password is not None:
+            from brochures.pdf.encrypt import encrypt  # pikepdf: only to lock a kit
+
+            data = encrypt(data, password)
+        write_atomic(args.output, data, mode=KIT_FILE_MODE)
+    except RequestError as exc:
+        print_problems(list(exc.problems))
+        return 2
+    except ContentError as exc:
+        print_problems(list(exc.problems))
+        return 1
+    except OSError as exc:
+        print(Problem(args.output, f"cannot write the kit: {exc.strerror or type(exc).__name__}; check that "
+                                   "the folder exists, is writable and has space"), file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: one line without its message, which may quote the patient's details
+        print(bug_line(exc), file=sys.stderr)
+        return 1
+    print_problems(list(kit.warnings))
+    locked = ", locked with a password" if password is not None else ""
+    print(f"wrote {args.output} ({kit.pages} pages, {format_size(len(data))}{locked})")
+    return 0
+
+
+def _output_problem(output: Path, content: Path) -> str | None:
+    """Why the kit may not be written to `output`, in one line; None when it may."""
+    if output.is_dir():
+        return f"--output: {output} is a folder; name the PDF to write, such as {output / 'kit.pdf'}"
+    real = Path(os.path.realpath(output))
+    if real.is_relative_to(os.path.realpath(content)):
+        return ("--output: the file would be inside the content folder, which a build reads and others may "
+                "share; write the kit elsewhere")
+    return None
+
+
+def read_password(source: str) -> tuple[str | None, str | None]:
+    """(the password, None), or (None, why not): the first line of a file, of standard input, or
+    typed twice at a terminal prompt; never echoed, never repeated in a message."""
+    if source == "-" and sys.stdin.isatty():
+        first = getpass.getpass("Password for the kit: ")
+        if getpass.getpass("The same password again: ") != first:
+            return None, "--password-file: the two passwords differ; nothing was written"
+        text = first
+    else:
+        try:
+            if source == "-":
+                data = sys.stdin.buffer.read(PASSWORD_FILE_BYTES + 1)
+            else:
+                with open(source, "rb") as file:
+                    data = file.read(PASSWORD_FILE_BYTES + 1)
+        except OSError as exc:
+            return None, f"--password-file: cannot read {source}: {exc.strerror}"
+        if len(data) > PASSWORD_FILE_BYTES:
+            return None, "--password-file: more than a password; its first line is the password, nothing else"
+        try:
+            text = data.decode("utf-8").split("\n", 1)[0].removesuffix("\r")
+        except UnicodeDecodeError:
+            return None, "--password-file: not UTF-8 text; save the file as UTF-8"
+    from brochures.pdf.encrypt import password_problem
+
+    why = password_problem(text)
+    return (None, f"--password-file: {why}") if why else (text, None)
