@@ -68,6 +68,8 @@ class _BrochureExtension(Extension):
         # Before "toc" (priority 5) so that anchors see the final levels.
         md.treeprocessors.register(_SectionLevels(md), "brochure_section_levels", 6)
         md.inlinePatterns.register(_LanguageSpan(LANGUAGE_SPAN_RE, md), "brochure_language_span", 175)
+        # Before "inline" (20): each paragraph's cost is known before it is read.
+        md.treeprocessors.register(CostGuard(md), "brochure_cost_guard", 25)
 
 
 _converters = threading.local()  # one per thread: a converter holds the document it is converting
