@@ -1,23 +1,20 @@
-"""What the web edition's pages show, and its topic pages made in worker processes under the budget.
+"""What the web edition's pages show, and a topic page made as a worker's work.
 
 A topic page converts the topic's Markdown again (with the web's image URLs): content that makes
 the converter or the sanitiser slow must not run without end in the build process, after its PDF
-was stopped at `render_seconds`. So each topic page is made in a worker bounded like a render task
-(`budget.py`): the same limits, the same line when one is reached.
+was stopped at `render_seconds`. So `website.py` has each topic page made in a render worker,
+bounded like a render task (`budget.py`): the same limits, the same line when one is reached.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from babel import Locale
 from markupsafe import Markup
 
-from brochures.builders.budget import limit_reached, task_budget
 from brochures.builders.plan import Job
-from brochures.builders.workers import Failure, shared_pool
 from brochures.content.catalogue import Catalogue
 from brochures.content.settings import text_for
 from brochures.files import FileRefused, read_inside
@@ -38,22 +35,6 @@ class TopicPage:
     job: Job
     others: tuple[str, ...]  # the languages the topic also has
     downloads: tuple[Download, ...]
-
-
-def make_topic_pages(pages: list[TopicPage], jobs: int) -> Iterator[tuple[int, dict[str, bytes], list[Problem]]]:
-    """(index, files, problems) of each page, as each worker finishes; no files when it failed."""
-    if not pages:
-        return
-    for index, outcome in shared_pool(make_topic_page).run(pages, range(len(pages)), jobs, task_budget,
-                                                           _limit_reached):
-        if isinstance(outcome, Failure):
-            yield index, {}, [Problem(pages[index].job.src_path, outcome.reason)]
-        else:
-            yield index, *outcome
-
-
-def _limit_reached(page: TopicPage, what: str) -> str:
-    return limit_reached(page, what).replace(" not built:", " web page not built:", 1)
 
 
 _renderers: dict[Path, PageRenderer] = {}  # this process's, by content folder

@@ -12,20 +12,15 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
+from brochures.builders.budget import limit_reached, task_budget
+from brochures.builders.head_start import render_and_write
 from brochures.builders.plan import Job, Options
 from brochures.builders.record import BuildRecord, Entry, Fingerprint, Hasher, fingerprint, output_path
 from brochures.builders.tasks import Output
-from brochures.builders.web_pages import (
-    TopicPage,
-    brand_css,
-    contact,
-    language_name,
-    make_topic_pages,
-    messages,
-    read_file,
-)
+from brochures.builders.web_pages import TopicPage, brand_css, contact, language_name, messages, read_file
+from brochures.builders.workers import Failure, shared_pool
 from brochures.content.bundles import Bundles, bundle_problems_for
 from brochures.content.catalogue import Catalogue
 from brochures.files import write_atomic
@@ -72,7 +67,7 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
     due = [(page, topic) for page, topic in topic_pages
            if force or not record.is_current(page.identity, _fingerprint(page), options.out_dir)]
     made: dict[str, tuple[dict[str, bytes], list[Problem]]] = {}
-    for index, files, found in make_topic_pages([topic for _, topic in due], workers):
+    for index, files, found in _make_topic_pages([topic for _, topic in due], workers):
         made[due[index][0].identity] = (files, found)
     pages: list[PageJob] = []
     for page, _ in topic_pages:
@@ -100,6 +95,23 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
         if not _write_page(page, record, options, force, notify, written, problems):
             break
     return written, problems
+
+
+def _make_topic_pages(pages: list[TopicPage], jobs: int) -> Iterator[tuple[int, dict[str, bytes], list[Problem]]]:
+    """(index, files, problems) of each page, as each worker finishes; no files when it failed."""
+    if not pages:
+        return
+    # The render workers' pool: its workers are forked and warm already (head_start.render_and_write).
+    for index, outcome in shared_pool(render_and_write).run(pages, range(len(pages)), jobs, task_budget,
+                                                            _limit_reached):
+        if isinstance(outcome, Failure):
+            yield index, {}, [Problem(pages[index].job.src_path, outcome.reason)]
+        else:
+            yield index, *outcome
+
+
+def _limit_reached(page: TopicPage, what: str) -> str:
+    return limit_reached(page, what).replace(" not built:", " web page not built:", 1)
 
 
 def _topic_pages(catalogue: Catalogue, jobs: tuple[Job, ...], failed: set[str], langs: list[str], options: Options,

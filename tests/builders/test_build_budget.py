@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from brochures.builders import web_pages
+from brochures.builders import web_pages, website
 from brochures.builders.pipeline import Options, build
 from brochures.builders.workers import WorkerPool
 
@@ -57,7 +57,7 @@ def test_the_web_pages_are_made_under_the_documents_budget(catalogue, tmp_path, 
         return web_pages.make_topic_page(page)
 
     pool = WorkerPool(slow)
-    monkeypatch.setattr(web_pages, "shared_pool", lambda work: pool)
+    monkeypatch.setattr(website, "shared_pool", lambda work: pool)
     try:
         content = topics(catalogue, "Some text too.")
         result = build(Options(content_dir=content, out_dir=tmp_path / "out"), force=True)
