@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # their output intent; chromium and chromium-driver for the browser tests of the web edition and the
 # screenshots. axe-core comes from the npm registry with the npm of the machine's Node.js (Debian's npm
 # package would conflict with it).
-DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common chromium chromium-driver
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common chromium chromium-driver openssl
 AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: all build test wheel system-deps readme-picture screenshots clean
@@ -32,7 +32,7 @@ build: $(STAMP) system-deps
 
 system-deps:
 	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null \
-	  && command -v qpdf >/dev/null \
+	  && command -v qpdf >/dev/null && command -v openssl >/dev/null \
 	  && test -f /usr/share/color/icc/ghostscript/default_cmyk.icc \
 	  && [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
 	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \

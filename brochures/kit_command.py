@@ -8,6 +8,7 @@ and readable by its owner only, since it holds the patient's details.
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import os
 import sys
@@ -28,8 +29,16 @@ KIT_FILE_MODE = 0o600  # the patient's details: not for the computer's other use
 
 def run(argv: list[str]) -> int:
     args = kit_parser().parse_args(argv)
-    start_worker()
     content = content_folder(args.content)
+    if args.patients is not None:
+        from brochures.merge_command import run as run_list
+
+        return run_list(args, content)
+    problem = _single_problem(args)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    start_worker()
     problem = _output_problem(args.output, content)
     password = None
     if problem is None and args.password_file is not None:
@@ -64,6 +73,17 @@ def run(argv: list[str]) -> int:
     locked = ", locked with a password" if password is not None else ""
     print(f"wrote {args.output} ({kit.pages} pages, {format_size(len(data))}{locked})")
     return 0
+
+
+def _single_problem(args: argparse.Namespace) -> str | None:
+    """Why the options of a list are given without one, or a kit without its file; None when right."""
+    given = [option for option, value in (("--output-dir", args.output_dir), ("--send", args.send),
+                                          ("--dry-run", args.dry_run), ("--only", args.only)) if value]
+    if given:
+        return f"{given[0]}: goes with --patients FILE.csv, a kit for each row of a list"
+    if args.output is None:
+        return "--output: name the PDF to write (or give --patients FILE.csv and --output-dir DIR for a list)"
+    return None
 
 
 def _output_problem(output: Path, content: Path) -> str | None:
