@@ -9,8 +9,9 @@ STAMP := $(VENV)/.installed
 # printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests;
 # libgs-common for the CMYK printer profile (default_cmyk.icc) that print-shop PDF/X files carry as
 # their output intent; chromium and chromium-driver for the browser tests of the web edition and the
-# screenshots. axe-core comes from the npm registry with the npm of the machine's Node.js (Debian's npm
-# package would conflict with it).
+# screenshots; openssl for the certificates of the mail server the kit-mailing tests start. axe-core
+# comes from the npm registry with the npm of the machine's Node.js (Debian's npm package would
+# conflict with it).
 DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common chromium chromium-driver openssl
 AXE := node_modules/axe-core/axe.min.js
 

@@ -9,22 +9,19 @@ and readable by its owner only, since it holds the patient's details.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
 
 from brochures.arguments import content_folder, kit_parser
-from brochures.builders.kit import bug_line, make_kit, start_worker
+from brochures.builders.kit import KIT_FILE_MODE, bug_line, make_kit, start_worker
 from brochures.builders.report import print_problems
 from brochures.content.catalogue import load_catalogue
 from brochures.content.kit import KitForm, RequestError
 from brochures.content.settings import format_size
 from brochures.files import write_atomic
+from brochures.password_input import read_password
 from brochures.problems import ContentError, Problem
-
-PASSWORD_FILE_BYTES = 4096
-KIT_FILE_MODE = 0o600  # the patient's details: not for the computer's other users
 
 
 def run(argv: list[str]) -> int:
@@ -95,32 +92,3 @@ def _output_problem(output: Path, content: Path) -> str | None:
         return ("--output: the file would be inside the content folder, which a build reads and others may "
                 "share; write the kit elsewhere")
     return None
-
-
-def read_password(source: str) -> tuple[str | None, str | None]:
-    """(the password, None), or (None, why not): the first line of a file, of standard input, or
-    typed twice at a terminal prompt; never echoed, never repeated in a message."""
-    if source == "-" and sys.stdin.isatty():
-        first = getpass.getpass("Password for the kit: ")
-        if getpass.getpass("The same password again: ") != first:
-            return None, "--password-file: the two passwords differ; nothing was written"
-        text = first
-    else:
-        try:
-            if source == "-":
-                data = sys.stdin.buffer.read(PASSWORD_FILE_BYTES + 1)
-            else:
-                with open(source, "rb") as file:
-                    data = file.read(PASSWORD_FILE_BYTES + 1)
-        except OSError as exc:
-            return None, f"--password-file: cannot read {source}: {exc.strerror}"
-        if len(data) > PASSWORD_FILE_BYTES:
-            return None, "--password-file: more than a password; its first line is the password, nothing else"
-        try:
-            text = data.decode("utf-8").split("\n", 1)[0].removesuffix("\r")
-        except UnicodeDecodeError:
-            return None, "--password-file: not UTF-8 text; save the file as UTF-8"
-    from brochures.pdf.encrypt import password_problem
-
-    why = password_problem(text)
-    return (None, f"--password-file: {why}") if why else (text, None)

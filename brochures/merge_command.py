@@ -26,6 +26,7 @@ from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.kit import KitForm
 from brochures.content.mail_settings import PASSWORD_VARIABLE
 from brochures.content.patients import PatientList, read_patients
+from brochures.password_input import read_password
 from brochures.problems import ContentError, Problem
 
 DIR_MODE = 0o700  # the kits' folder, made when missing: the computer's other users have no need of it
@@ -38,8 +39,6 @@ def run(args: argparse.Namespace, content: Path) -> int:
     problem = _options_problem(args, content, sending)
     password = None
     if problem is None and args.password_file is not None:
-        from brochures.kit_command import read_password
-
         password, problem = read_password(args.password_file)
     if problem is not None:
         print(problem, file=sys.stderr)

@@ -30,6 +30,7 @@ from brochures.resources import DATA_ROOT
 
 TEMPLATE = "kit.html.j2"
 NAME = "kit"
+KIT_FILE_MODE = 0o600  # the patient's details: not for the computer's other users
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from brochures.builders.budget import limit_reached, task_budget
-from brochures.builders.kit import bug_line, finished, kit_task, render_kit
+from brochures.builders.kit import KIT_FILE_MODE, bug_line, finished, kit_task, render_kit
 from brochures.builders.mail_message import KitMail
 from brochures.builders.mail_sender import Refused, Stopped
 from brochures.builders.work import JobResult, Task
@@ -29,7 +29,6 @@ from brochures.content.settings import format_size
 from brochures.files import write_atomic
 from brochures.problems import ContentError, Problem
 
-KIT_FILE_MODE = 0o600  # the patient's details: not for the computer's other users
 # The single kit's options, as the list's columns say them.
 COLUMN_OF_OPTION = {"--patient-name": "name", "--direct-line": "direct_line", "--appointment": "appointment",
                     "--lang": "lang", "--bundle": "bundle", "--place": "place", "--note": "note"}

@@ -154,7 +154,7 @@ def _patient(row: int, columns: list[str], cells: list[str], defaults: KitForm, 
     elif not form.topics and not form.bundle:
         found.append("topics: empty; write topic ids separated by spaces, or a bundle in the bundle column "
                      "(or name them on the command line for every row)")
-    _check_id(kit_id, name, (*form.topics, form.bundle), found)
+    usable_id = _check_id(kit_id, name, (*form.topics, form.bundle), found)
     email = cell.get("email", "").strip() or None
     if email is not None and not EMAIL_RE.match(email):
         found.append("email: not an e-mail address such as name@example.org; correct it or leave it empty")
@@ -168,25 +168,29 @@ def _patient(row: int, columns: list[str], cells: list[str], defaults: KitForm, 
     if password == "":
         found.append("password: empty; give every patient a password, or remove the column and give "
                      "--password-file")
-    return Patient(row, kit_id, form, large_print, email, password) if ID_RE.match(kit_id) else None
+    return Patient(row, kit_id, form, large_print, email, password) if usable_id else None
 
 
-def _check_id(kit_id: str, name: str, topics: tuple[str, ...], found: list[str]) -> None:
+def _check_id(kit_id: str, name: str, topics: tuple[str, ...], found: list[str]) -> bool:
+    """Whether `kit_id` may name a file (and be printed: it never holds the name or a topic)."""
     if not kit_id:
         found.append("id: empty; each row needs an id that names its kit file, such as p-0042")
-        return
+        return False
     if not ID_RE.match(kit_id) or kit_id.casefold() in RESERVED_IDS:
         found.append("id: use letters, digits, - and _ only (at most 64, starting and ending with a letter or "
                      "digit), such as p-0042: it names the kit file")
-        return
+        return False
     plain = _plain(kit_id)
     if any(len(word) >= NAME_WORD and word in plain for word in re.findall(r"\w+", _plain(name))):
         found.append("id: holds a word of the patient's name; file names are seen by many, so use a number or "
                      "a code, such as p-0042")
-    elif any(len(word) >= TOPIC_WORD and word in plain for topic in topics for word in re.findall(r"\w+",
-                                                                                                  _plain(topic))):
+        return False
+    if any(len(word) >= TOPIC_WORD and word in plain for topic in topics for word in re.findall(r"\w+",
+                                                                                                _plain(topic))):
         found.append("id: holds a word of a topic, which tells what the patient is treated for; file names are "
                      "seen by many, so use a number or a code, such as p-0042")
+        return False
+    return True
 
 
 def _plain(text: str) -> str:
