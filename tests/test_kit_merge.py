@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import email
 import io
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from email import policy
@@ -20,6 +22,7 @@ import pytest
 from brochures.cli import main
 from tests.conftest import ROOT, SAMPLE_CONTENT
 from tests.mailserver import PASSWORD, USERNAME, MailServer, free_port, make_certificates
+from tests.running import Running
 
 # A semicolon list with a byte-order mark, as a French spreadsheet exports it; row 4 is wrong.
 ROWS = [
@@ -203,3 +206,23 @@ def test_a_dry_run_writes_messages_the_email_parser_reads_back(clinic, tmp_path,
         assert message.get_body(("plain",)).get_content().startswith(GREETINGS[lang].format(name))
         assert name in kit_text(attachment(message), password, tmp_path)
     assert "messages written (.eml), not sent: p-1 p-2" in out
+
+
+def test_ctrl_c_says_which_kits_were_sent_and_which_were_not(clinic, tmp_path):
+    rows = [(f"p-{n}", f"Name{n} Example", "en", "immunotherapy", "", f"p{n}@example.org", f"password-{n}")
+            for n in range(1, 7)]
+    with MailServer(clinic["cert"], clinic["key"]) as server:
+        use_port(clinic, server.port)
+        env = {**os.environ, "BROCHURES_SMTP_PASSWORD": PASSWORD}
+        running = Running(send(clinic, tmp_path / "kits", "--jobs", "1", patients=patient_list(tmp_path / "six.csv",
+                                                                                                 rows)),
+                          tmp_path, 120, env)
+        running.wait_for("; sent")
+        code, rest = running.stop(signal.SIGINT)
+    said = "\n".join(running.seen + rest)
+    assert code == 130, said
+    sent = next(line for line in rest if line.startswith("sent: ")).split()[1:]
+    unsent = next(line for line in rest if line.startswith("not sent: ")).split()[2:]
+    assert sent and unsent and sorted(sent + unsent, key=lambda i: int(i[2:])) == [row[0] for row in rows]
+    assert sorted(r.recipients[0] for r in server.received) == sorted(f"p{i[2:]}@example.org" for i in sent)
+    assert "interrupted" in said and f"--only {' '.join(unsent)}" in said

@@ -23,7 +23,6 @@ from brochures.builders.work import JobResult, Task
 from brochures.builders.workers import Failure, shared_pool
 from brochures.content.bundles import load_bundles
 from brochures.content.catalogue import Catalogue
-from brochures.content.kit import RequestError
 from brochures.content.patients import Patient, PatientList
 from brochures.content.settings import format_size
 from brochures.files import write_atomic
@@ -57,7 +56,6 @@ class MergeResult:
     written: list[str] = field(default_factory=list)  # ids
     sent: list[str] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)  # one line per problem of a row
-    failed_ids: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # about the content, never a patient
     stopped: str | None = None  # why sending ended early
     interrupted: bool = False
@@ -76,12 +74,14 @@ def make_kits(catalogue: Catalogue, patients: PatientList, options: MergeOptions
     bundles = load_bundles(catalogue)
     ready: list[tuple[Patient, str | None, Task]] = []
     for patient in patients.patients:
+        password, problems = _password(patient, options)
+        large_print = options.large_print if patient.large_print is None else patient.large_print
         try:
-            large_print = options.large_print if patient.large_print is None else patient.large_print
             task = kit_task(catalogue, bundles, patient.form, large_print, options.paper)
-            password = _password(patient, options)
         except ContentError as exc:
-            _fail(result, patient, exc.problems)
+            problems = [*exc.problems, *problems]
+        if problems:
+            _fail(result, patient, problems)
             continue
         ready.append((patient, password, task))
         display("plan", patient.id, "")
@@ -100,17 +100,18 @@ def make_kits(catalogue: Catalogue, patients: PatientList, options: MergeOptions
     return result
 
 
-def _password(patient: Patient, options: MergeOptions) -> str | None:
-    from brochures.pdf.encrypt import password_problem  # pikepdf: only to lock kits
-
+def _password(patient: Patient, options: MergeOptions) -> tuple[str | None, list[Problem]]:
+    """The row's password (its own, else the run's), and what stops its kit from being locked or sent."""
     password = patient.password if patient.password is not None else options.password
-    why = password_problem(password) if password is not None else None
-    problems = [Problem(None, f"password: {why}")] if why else []
+    problems = []
+    if password is not None:
+        from brochures.pdf.encrypt import password_problem  # pikepdf: only to lock kits
+
+        why = password_problem(password)
+        problems = [Problem(None, f"password: {why}")] if why else []
     if options.outbox is not None and patient.email is None:
         problems.append(Problem(None, "email: empty; --send mails each kit to the address in the email column"))
-    if problems:
-        raise RequestError(*problems)
-    return password
+    return password, problems
 
 
 def _finish(patient: Patient, password: str | None, task: Task, outcome: JobResult | Failure,
@@ -162,4 +163,3 @@ def _fail(result: MergeResult, patient: Patient, problems: tuple[Problem, ...] |
         if problem.path is not None:
             message = str(replace(problem, message=message))
         result.failed.append(Problem(result.list_path, message, patient.row))
-    result.failed_ids.append(patient.id)

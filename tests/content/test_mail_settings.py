@@ -4,11 +4,14 @@ server on this computer."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from brochures.content.mail_settings import MailSettings
 from brochures.content.settings import load_site
 from brochures.problems import ContentError
+from tests.conftest import ROOT
 
 SITE = "organisation: Clinic\nmail:\n"
 
@@ -57,3 +60,13 @@ def test_security_none_is_for_a_server_on_this_computer(tmp_path):
     (tmp_path / "site.yaml").write_text(SITE + "  host: localhost\n  port: 25\n  from: care@example.org\n"
                                                "  security: none\n")
     assert load_site(tmp_path).mail == MailSettings("localhost", 25, "care@example.org", "none")
+
+
+def test_the_starters_commented_mail_settings_are_valid_once_uncommented(tmp_path):
+    starter = (ROOT / "starter" / "site.yaml").read_text(encoding="utf-8").splitlines()
+    start = starter.index("# mail:")
+    block = [line[2:] for line in itertools.takewhile(lambda line: line.startswith("#"), starter[start:])]
+    (tmp_path / "clinic-ca.pem").write_text("a certificate\n")
+    (tmp_path / "site.yaml").write_text("\n".join(block) + "\n")
+    assert load_site(tmp_path).mail == MailSettings("smtp.example.org", 587, "care-team@example.org", "starttls",
+                                                    "care-team", tmp_path / "clinic-ca.pem")
