@@ -8,11 +8,12 @@ STAMP := $(VENV)/.installed
 # (pdftoppm, pdffonts) for the tests and the README picture; zbar-tools (zbarimg) to decode the
 # printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests;
 # libgs-common for the CMYK printer profile (default_cmyk.icc) that print-shop PDF/X files carry as
-# their output intent; chromium and chromium-driver for the browser tests of the web edition and the
-# screenshots; openssl for the certificates of the mail server the kit-mailing tests start. axe-core
-# comes from the npm registry with the npm of the machine's Node.js (Debian's npm package would
-# conflict with it).
-DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common chromium chromium-driver openssl
+# their output intent; ghostscript to print filled forms in the tests; chromium and chromium-driver for
+# the browser tests of the web edition and the screenshots; openssl for the certificates of the mail
+# server the kit-mailing tests start. axe-core and pdfjs-dist come from the npm registry with the npm
+# of the machine's Node.js (Debian's npm package would conflict with it).
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common ghostscript chromium chromium-driver \
+                   openssl
 AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: all build test wheel system-deps readme-picture screenshots clean
@@ -33,7 +34,7 @@ build: $(STAMP) system-deps
 
 system-deps:
 	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null \
-	  && command -v qpdf >/dev/null && command -v openssl >/dev/null \
+	  && command -v qpdf >/dev/null && command -v gs >/dev/null && command -v openssl >/dev/null \
 	  && test -f /usr/share/color/icc/ghostscript/default_cmyk.icc \
 	  && [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
 	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
@@ -41,7 +42,8 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); }
 
-# axe-core for the accessibility tests, from the npm registry at install time (never at test time).
+# axe-core and pdfjs-dist for the accessibility, form and reader tests, from the npm registry at
+# install time (never at test time).
 $(AXE): package.json package-lock.json | system-deps
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(AXE)

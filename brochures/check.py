@@ -11,6 +11,7 @@ from brochures.content.bundles import load_bundles
 from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.editions import load_editions
 from brochures.content.frontmatter import Translation
+from brochures.content.languages import source_language_problems
 from brochures.content.review import overdue_problems
 from brochures.content.sync import sync_problems
 from brochures.html.fonts import stylesheet_font_problems
@@ -25,9 +26,9 @@ if TYPE_CHECKING:
 
 def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = False) -> list[Problem]:
     """Every problem a build would report before layout: front matter, links, images, HTML,
-    bundles, layout-text catalogue gaps, translations missing, stale or orphaned (errors), and
-    reviews overdue on `today` (errors when `strict`), and characters the stylesheets generate
-    that no shipped font has."""
+    bundles, layout-text catalogue gaps, translations missing, stale or orphaned (errors), sources
+    that seem to be in another language and do not say so, reviews overdue on `today` (errors
+    when `strict`), and characters the stylesheets generate that no shipped font has."""
     try:
         catalogue = load_catalogue(content_dir)
     except ContentError as exc:
@@ -46,6 +47,7 @@ def check_catalogue(content_dir: Path, today: datetime.date, strict: bool = Fals
             continue
         problems.extend(catalogue_gaps(messages, used))
     problems.extend(sync_problems(catalogue))
+    problems.extend(source_language_problems(catalogue))
     for topic in catalogue.topics.values():
         for translation in topic.translations.values():
             problems.extend(topic_context(catalogue, translation, strict, layout=False)[1])

@@ -108,6 +108,14 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory):
 BRANDED = FIXTURES / "branded"
 
 
+@pytest.fixture
+def pdfjs_installed() -> None:
+    """pdf.js is a reader the tests must not do without: `make test` installs it with `npm ci`."""
+    from tests.readers import pdfjs_available
+
+    assert pdfjs_available(), "pdfjs-dist is installed by make test (npm ci), with the machine's Node.js"
+
+
 @pytest.fixture(scope="session")
 def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The branded sample (logo, colours, contact details, QR code) built once, with its HTML."""

@@ -5,6 +5,8 @@ mistake is one line with no file written."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -20,6 +22,7 @@ from brochures.content.bundles import load_bundles
 from brochures.content.catalogue import load_catalogue
 from tests.conftest import MINIMAL_EN, SAMPLE_CONTENT, render_page, write_tree
 from tests.pdf.test_accessibility import ALLOWED_WARNINGS
+from tests.pdf.test_forms import FILL_PDFJS, needs_pdfjs
 from tests.pdfread import outline
 
 NAME = "Zéphyrine Quillfeather-Oyelaran"
@@ -162,6 +165,27 @@ def test_a_locked_kit_opened_with_its_password_is_still_pdf_ua(kits, tmp_path):
     subprocess.run(["qpdf", f"--password={PASSWORD}", "--decrypt", str(kits["locked"]), str(unlocked)], check=True)
     report = page_validation.validate_pdf(unlocked, profile="ua1")
     assert report.is_compliant, sorted({f"{f.rule_id}: {f.message}" for f in report.failures})
+
+
+@needs_pdfjs
+def test_pdf_js_opens_a_locked_kit_with_its_password_and_fills_it(kits, tmp_path):
+    """Firefox's reader: refused without the password; with it, the questions field is found, filled and
+    saved, and the saved file still needs the password and holds the typed text."""
+    command = ["node", str(FILL_PDFJS), str(kits["locked"]), str(tmp_path / "filled.pdf")]
+    refused = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "password" in refused.stderr.lower()
+    fields = json.loads(subprocess.run(command, capture_output=True, text=True, timeout=120, check=True,
+                                       env={**os.environ, "PDF_PASSWORD": PASSWORD}).stdout)
+    questions = [field["name"] for field in fields if field["type"] == "text" and field["multiLine"]]
+    assert questions, fields
+    typed = "Puis-je conduire après la séance ?"
+    subprocess.run([*command[:-1], str(tmp_path / "filled.pdf"), json.dumps({questions[0]: typed})],
+                   capture_output=True, text=True, timeout=120, check=True, env={**os.environ, "PDF_PASSWORD": PASSWORD})
+    with pytest.raises(pikepdf.PasswordError):
+        pikepdf.open(tmp_path / "filled.pdf")
+    with pikepdf.open(tmp_path / "filled.pdf", password=PASSWORD) as pdf:
+        values = {str(field.get("/T")): str(field.get("/V", "")) for field in pdf.Root.AcroForm.Fields}
+    assert values[questions[0]] == typed
 
 
 def test_large_print_kit_on_a4(kits):

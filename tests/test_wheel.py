@@ -37,7 +37,7 @@ if _root and _log:
         if event in ("open", "os.listdir", "os.scandir", "os.chdir", "glob.glob") and args:
             path = args[0]
             if isinstance(path, (str, bytes, os.PathLike)):
-                path = os.path.abspath(os.fsdecode(path))
+                path = os.path.realpath(os.fsdecode(path))
                 if (path == _root or path.startswith(_root + os.sep)) and not path.startswith(_borrowed + os.sep):
                     with open(_log, "a", encoding="utf-8") as log:
                         log.write(event + " " + path + "\\n")
@@ -95,7 +95,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     (site / "zz_project_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     log = root / "checkout-reads.log"
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", BROCHURES_CHECKOUT=str(ROOT),
+    env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", BROCHURES_CHECKOUT=os.path.realpath(ROOT),
                BROCHURES_READ_LOG=str(log), BROCHURES_DEPENDENCIES=os.path.realpath(sys.prefix))
     return {"bin": venv / "bin", "env": env, "log": log, "work": root / "work"}
 

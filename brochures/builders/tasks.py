@@ -223,6 +223,7 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
         online_url=site.online_url_for(job.lang, topics[0].topic_id) if len(topics) == 1 else None,
         draft=any(topic.draft for topic in topics),
         notes_pages=notes_pages,
+        fillable=variant.fillable,
         letter=task.personal,
     )
     html = renderer.render(job.template, context, messages)

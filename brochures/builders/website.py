@@ -41,6 +41,7 @@ from brochures.web.pages import (
     WebPage,
     relative_images,
     render,
+    untitled_boxes,
 )
 from brochures.web.pages import (
     Entry as CatalogueEntry,
@@ -70,7 +71,7 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
     hasher = Hasher()
     problems: list[Problem] = []
     langs = [lang for lang in catalogue.site.languages if not options.langs or lang in options.langs]
-    renderer = PageRenderer([catalogue.content_dir / "templates", TEMPLATES_DIR])
+    renderer = PageRenderer([catalogue.content_dir / "templates", TEMPLATES_DIR], web=True)
     common = _common_inputs(catalogue, hasher)
     pages: list[PageJob] = [_assets(catalogue, hasher)]
     listed = tuple(lang for lang in catalogue.site.languages  # whose catalogue exists or is made now
@@ -262,11 +263,11 @@ def _topic_page(catalogue: Catalogue, job: Job, others: list[str], downloads: tu
                 renderer: PageRenderer, problems: list[Problem]) -> dict[str, bytes]:
     """The page and the images it shows; warnings were reported with the PDF, errors skip it."""
     translation = job.translations[0]
-    topic, found = topic_context(catalogue, translation)
+    topic, found = topic_context(catalogue, translation, web=True)
     if has_errors(found):
         problems.extend(p for p in found if p.severity == "error")
         return {}
-    topic, images = relative_images(topic, translation.src_path.parent)
+    topic, images = relative_images(untitled_boxes(topic), translation.src_path.parent)
     related = tuple((r.title, f"../{r.topic_id}/index.html") for r in topic.related)
     page = WebPage(lang=job.lang, title=topic.title, root="../../", contact=_contact(catalogue, job.lang),
                    brand_css=_brand_css(catalogue), topic=topic, related=related, downloads=downloads,

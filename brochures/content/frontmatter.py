@@ -10,6 +10,7 @@ from pathlib import Path
 from brochures.content.limits import DEFAULT_LIMITS, Limits
 from brochures.content.schema import (
     LANG_RE,
+    LANG_TAG_RE,
     TOPIC_ID_RE,
     Mapping,
     as_date,
@@ -24,7 +25,7 @@ from brochures.problems import ContentError, Problem
 FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "reviewed", "sources", "related",
                      "source_language", "translation_of", "status", "reviewed_by")
 TRANSLATION_OF_RE = re.compile(r"^[0-9a-f]{10}$")
-SOURCE_KEYS = ("title", "url")
+SOURCE_KEYS = ("title", "url", "lang")
 WHAT = "front matter"
 
 
@@ -32,6 +33,7 @@ WHAT = "front matter"
 class Source:
     title: str
     url: str | None = None
+    lang: str | None = None  # the title's language, when not the brochure's
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Translation:
     status: str = DEFAULT_STATUS  # draft or approved (status.py)
     reviewed_by: str | None = None
     reviewed_line: int = 1
+    sources_line: int = 1
 
 
 def load_translation(src_path: Path, topic_id: str, lang: str, limits: Limits = DEFAULT_LIMITS) -> Translation:
@@ -86,6 +89,7 @@ def load_translation(src_path: Path, topic_id: str, lang: str, limits: Limits = 
         status=read_status(mapping, WHAT),
         reviewed_by=mapping.text("reviewed_by", WHAT),
         reviewed_line=mapping.line_of("reviewed"),
+        sources_line=mapping.line_of("sources"),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)
@@ -112,19 +116,22 @@ def _sources(mapping: Mapping) -> tuple[Source, ...]:
         if isinstance(item, str):
             item = {"title": item}
         if not isinstance(item, dict):
-            mapping.error("sources", f"{where} must have a 'title' and an optional 'url'")
+            mapping.error("sources", f"{where} must have a 'title', and may have a 'url' and a 'lang'")
             continue
         unknown = sorted(set(map(str, item)) - set(SOURCE_KEYS))
         if unknown:
-            mapping.error("sources", f"{where}: unknown key '{unknown[0]}' (known: title, url)")
-        title, url = item.get("title"), item.get("url")
+            mapping.error("sources", f"{where}: unknown key '{unknown[0]}' (known: title, url, lang)")
+        title, url, lang = item.get("title"), item.get("url"), item.get("lang")
         if not isinstance(title, str) or not title.strip():
             mapping.error("sources", f"{where}: 'title' is required and must be text")
             continue
         if url is not None and (not isinstance(url, str) or not is_web_url(url.strip())):
             mapping.error("sources", f"{where}: 'url' must start with https:// or http://")
             continue
-        sources.append(Source(title.strip(), url.strip() if url else None))
+        if lang is not None and (not isinstance(lang, str) or not LANG_TAG_RE.match(lang.strip())):
+            mapping.error("sources", f"{where}: 'lang' must be a language code such as fr, en or en-CA")
+            continue
+        sources.append(Source(title.strip(), url.strip() if url else None, lang.strip() if lang else None))
     return tuple(sources)
 
 

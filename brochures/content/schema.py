@@ -22,6 +22,8 @@ from brochures.problems import ContentError, Problem, did_you_mean
 
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML was built with it
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
+# A language tag (BCP 47) as text in another language may carry: fr, en-CA, zh-Hant, es-419.
+LANG_TAG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 TOPIC_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TERM_RE = re.compile(r"^[^\W_]+(?:-[^\W_]+)*$")  # one word, hyphens allowed: PD-L1, nivolumab
 # PyYAML builds values that only look typed with plain Python calls, which fail on

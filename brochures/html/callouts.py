@@ -9,7 +9,9 @@ number in the footer. The admonition types an author may use:
 - `note`, `tip` and any other type: quiet advice.
 
 The urgent ones are marked `urgent` so that the stylesheet can make them read as urgent on a
-black-and-white printer too (a heavier frame and a mark before the title, not hue alone).
+black-and-white printer too (a heavier frame and a mark before the title, not hue alone). The
+mark, "!", is decoration: the title says what it means. It is `aria-hidden`, which a web page's
+screen reader skips and the tagged PDF makes an artifact (pdf/origins.py).
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ def mark_urgent_callouts(root: ET.Element, phone: tuple[str, str] | None,
             continue
         count += 1
         el.set("class", f"{el.get('class', '')} urgent".strip())
+        title = el.find("p[@class='admonition-title']")
+        if title is not None and title.find("span[@class='urgent-mark']") is None:
+            mark = ET.Element("span", {"class": "urgent-mark", "aria-hidden": "true"})
+            mark.text, mark.tail, title.text = "!", title.text, None
+            title.insert(0, mark)
         if phone is None or gettext is None or el.find("p[@class='urgent-call']") is not None:
             continue
         text, href = phone

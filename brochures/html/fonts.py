@@ -35,6 +35,10 @@ FACES = (
     ("AtkinsonHyperlegible-Bold.ttf", 700, "normal"),
     ("AtkinsonHyperlegible-BoldItalic.ttf", 700, "italic"),
 )
+# The text font's regular face cut to what a PDF form field can hold (pdf/field_font.py says why):
+# the face brochure.css sets a field in, which WeasyPrint embeds whole, and readers type in.
+FIELD_FAMILY = f"{atkinson.FAMILY} Fields"
+FIELD_FORMAT = 1  # how `field_font` makes it: change it when that code changes
 SYMBOL_FAMILY = source_sans.FAMILY
 SYMBOL_DIR: Path = source_sans.ROOT / "files"
 SYMBOL_FILE = "SourceSans3[wght].ttf"
@@ -60,6 +64,8 @@ def font_face_css(uri: Callable[[Path], str] = Path.as_uri) -> str:
     symbols = base64.b64encode(symbol_font()).decode("ascii")
     faces = [(FAMILY, uri(FONT_DIR / name), weight, style) for name, weight, style in FACES]
     faces.append((SYMBOL_FAMILY, f"data:font/ttf;base64,{symbols}", SYMBOL_WEIGHT, "normal"))
+    fields = base64.b64encode(field_font()).decode("ascii")
+    faces.append((FIELD_FAMILY, f"data:font/ttf;base64,{fields}", 400, "normal"))
     return "\n".join(
         f'@font-face {{ font-family: "{family}"; src: url("{url}"); font-weight: {weight}; font-style: {style}; }}'
         for family, url, weight, style in faces
@@ -100,6 +106,49 @@ def _static_symbols(source: bytes, codes: list[int]) -> bytes:
     static.recalcTimestamp = False
     out = BytesIO()
     static.save(out)
+    return out.getvalue()
+
+
+def winansi_characters() -> dict[int, str]:
+    """Code → character of PDF's WinAnsiEncoding (Windows-1252, whose five holes it leaves empty),
+    codes 32 to 255; 160 and 173 draw the space and the hyphen, as the PDF standard says."""
+    found = {}
+    for code in range(32, 256):
+        try:
+            found[code] = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+    return {**found, 160: " ", 173: "-"}
+
+
+@lru_cache(maxsize=1)
+def field_font() -> bytes:
+    """The regular text face with only the characters WinAnsi encodes, without shaping tables or
+    hinting (a field's text is drawn by the reader, unshaped): 11 KB compressed rather than 29.
+
+    Made once and kept in the user's cache for the next processes, like `symbol_font`.
+    """
+    import fontTools
+
+    source = (FONT_DIR / FACES[0][0]).read_bytes()
+    made_from = repr((FIELD_FORMAT, fontTools.version)).encode() + source
+    return derived("field-font", made_from, lambda: _field_subset(source))
+
+
+def _field_subset(source: bytes) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(BytesIO(source), recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features, options.name_IDs, options.notdef_outline, options.hinting = [], ["*"], True, False
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "DSIG"]
+    subsetter = subset.Subsetter(options)
+    codes = {ord(char) for char in winansi_characters().values()} | {0xA0, 0xAD}
+    subsetter.populate(unicodes=codes)
+    subsetter.subset(font)
+    out = BytesIO()
+    font.save(out)
     return out.getvalue()
 
 

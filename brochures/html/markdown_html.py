@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ["tables", "footnotes", "def_list", "attr_list", "sane_lists", "admonition", "toc"]
@@ -35,10 +36,28 @@ class _SectionLevels(Treeprocessor):
                 el.tag = f"h{min(6, int(el.tag[1]) + shift)}"
 
 
-class _SectionLevelsExtension(Extension):
+class _LanguageSpan(InlineProcessor):
+    """`[words]{lang=fr}` (or `{: lang=fr }`): a phrase in another language, `<span lang="fr">`.
+
+    A block in another language takes the attribute list of Python-Markdown's attr_list, on the
+    line after the paragraph: `{: lang=fr }`. The sanitiser checks the code either way.
+    """
+
+    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API name)
+        span = ET.Element("span", {"lang": m.group("lang")})
+        span.text = m.group("text")
+        return span, m.start(0), m.end(0)
+
+
+# Before links (priority 160) and references (170): `[words]` is no link when `{lang=` follows.
+LANGUAGE_SPAN_RE = r"\[(?P<text>[^\]\n]+)\]\{:?[ \t]*lang=[\"']?(?P<lang>[^\s\"'}]+)[\"']?[ \t]*\}"
+
+
+class _BrochureExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
         # Before "toc" (priority 5) so that anchors see the final levels.
         md.treeprocessors.register(_SectionLevels(md), "brochure_section_levels", 6)
+        md.inlinePatterns.register(_LanguageSpan(LANGUAGE_SPAN_RE, md), "brochure_language_span", 175)
 
 
 _converters = threading.local()  # one per thread: a converter holds the document it is converting
@@ -53,7 +72,7 @@ def markdown_to_html(body: str) -> str:
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         converter = _converters.markdown = markdown.Markdown(
-            extensions=[*EXTENSIONS, _SectionLevelsExtension()],
+            extensions=[*EXTENSIONS, _BrochureExtension()],
             extension_configs=EXTENSION_CONFIGS,
             output_format="html",
         )

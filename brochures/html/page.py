@@ -40,6 +40,7 @@ from brochures.html.messages import Messages
 from brochures.html.pagination import balanced
 from brochures.html.qrcode import qr_svg
 from brochures.html.sanitize import tel_href
+from brochures.html.web_addresses import printed_address, web_address
 from brochures.problems import ContentError, Problem
 
 ENVIRONMENT = {"autoescape": True, "extensions": ("jinja2.ext.i18n",), "trim_blocks": True, "lstrip_blocks": True}
@@ -99,6 +100,7 @@ class PageContext:
     online_url: str | None = None
     draft: bool = True  # any topic of the document is a draft
     notes_pages: int = 0  # ruled pages before the back page (booklet padding)
+    fillable: bool = False  # a PDF for screens: the questions page is a form field (pdf/forms.py)
     letter: Personal | None = None  # a patient's kit: the cover letter's personal part (templates/kit.html.j2)
 
 
@@ -209,10 +211,12 @@ class PageRenderer:
 
     Templates are searched in `template_dirs` in order (a clinic's own first). They may come
     from the content folder, which is untrusted: the sandbox keeps them from reaching Python.
+    `web`: the pages of the web edition, whose web addresses are printed for a browser.
     """
 
-    def __init__(self, template_dirs: list[Path]) -> None:
+    def __init__(self, template_dirs: list[Path], web: bool = False) -> None:
         self.template_dirs = template_dirs
+        self.address = web_address if web else printed_address
         self._environments: dict[str, SandboxedEnvironment] = {}
         self._bound: dict[str, Messages] = {}  # the layout text each language's environment speaks
 
@@ -225,6 +229,7 @@ class PageRenderer:
             env.filters["css_target"] = css_target
             env.filters["balanced"] = balanced
             env.filters["qr_svg"] = qr_svg
+            env.filters["address"] = self.address
             env.filters["tel_href"] = tel_href
             self._environments[messages.lang] = env
         if self._bound.get(messages.lang) is not messages:  # first use, or the catalogue was read again

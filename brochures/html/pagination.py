@@ -6,8 +6,8 @@ stage says it with classes (brochure.css holds the rules):
 - `lead-in`: a paragraph ending with ":" right before a list; it never ends a page;
 - `short`: a list of at most SHORT_LIST items; it is never split (ordered lists, steps, and
   definition lists never are, whatever their length, as far as a page can hold them);
-- footnotes move to their reference, as `<span class="footnote-text">`, which the stylesheet
-  floats to the foot of the page where the reference prints (CSS `float: footnote`);
+- footnotes move next to their call (footnotes.py): at the foot of the page where the call
+  prints, or on a web page after the block that calls them;
 - titles and headings keep their last two words on one line, so a line never holds one lonely
   word (WeasyPrint has no `text-wrap: balance`).
 """
@@ -18,14 +18,16 @@ import xml.etree.ElementTree as ET
 
 from markupsafe import Markup, escape
 
+from brochures.html.footnotes import place_footnotes
+
 SHORT_LIST = 6
 LISTS = ("ul", "ol", "dl")
 # A last line of one word is only avoided for words this short; longer pairs may need to wrap.
 BALANCE_MAX = 24
 
 
-def mark_pagination(root: ET.Element) -> None:
-    """Add `lead-in` and `short` classes and inline the footnotes, in place."""
+def mark_pagination(root: ET.Element, web: bool = False) -> None:
+    """Add `lead-in` and `short` classes and place the footnotes, in place (`web`: for a web page)."""
     for parent in root.iter():
         children = list(parent)
         for el, following in zip(children, children[1:] + [None]):
@@ -37,7 +39,7 @@ def mark_pagination(root: ET.Element) -> None:
         for el in children:
             if el.tag in ("h2", "h3", "h4"):
                 keep_last_words(el)
-    _inline_footnotes(root)
+    place_footnotes(root, web)
 
 
 def keep_last_words(el: ET.Element) -> None:
@@ -71,56 +73,3 @@ def _add_class(el: ET.Element, name: str) -> None:
     classes = el.get("class", "").split()
     if name not in classes:
         el.set("class", " ".join([*classes, name]))
-
-
-def _inline_footnotes(root: ET.Element) -> None:
-    """Put each footnote's text where it is referenced; drop the list at the end of the body."""
-    notes: dict[str, tuple[ET.Element, ET.Element]] = {}  # id -> (list, item)
-    boxes = [(parent, box) for parent in root.iter() for box in parent
-             if box.tag == "div" and "footnote" in box.get("class", "").split()]
-    for _, box in boxes:
-        for items in box.iter("ol"):
-            for item in items.findall("li"):
-                if item.get("id"):
-                    notes[item.get("id", "")] = (items, item)
-    if not notes:
-        return
-    for parent in list(root.iter()):
-        for index, sup in enumerate(list(parent)):
-            link = sup.find("a") if sup.tag == "sup" else None
-            target = (link.get("href", "") if link is not None else "").lstrip("#")
-            if target not in notes:
-                continue
-            items, item = notes.pop(target)
-            items.remove(item)
-            span = _note_span(item)
-            span.tail = sup.tail
-            parent.remove(sup)
-            parent.insert(index, span)
-    for parent, box in boxes:
-        if box.find(".//li") is None:  # every note found its reference
-            parent.remove(box)
-
-
-def _note_span(item: ET.Element) -> ET.Element:
-    """The footnote's content as one inline element: its paragraphs joined by line breaks."""
-    span = ET.Element("span", {"class": "footnote-text"})
-    blocks = [child for child in item if child.tag == "p"] or [item]
-    for number, block in enumerate(blocks):
-        if number:
-            ET.SubElement(span, "br")
-        text = (block.text or "") if block is not item or not number else ""
-        if len(span):
-            span[-1].tail = (span[-1].tail or "") + text
-        else:
-            span.text = (span.text or "") + text.lstrip()
-        for child in list(block):
-            block.remove(child)
-            if "footnote-backref" in child.get("class", ""):  # a link back is meaningless at the foot
-                continue
-            span.append(child)
-    if len(span):
-        span[-1].tail = (span[-1].tail or "").rstrip()
-    else:
-        span.text = (span.text or "").rstrip()
-    return span

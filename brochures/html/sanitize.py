@@ -19,6 +19,7 @@ import tinyhtml5
 from markupsafe import Markup
 
 from brochures.content.limits import DEFAULT_LIMITS, Limits
+from brochures.content.schema import LANG_TAG_RE
 from brochures.files import FileRefused, check_regular
 from brochures.html.decorative import as_background, image_problem, image_size, is_decorative
 from brochures.problems import Problem
@@ -192,6 +193,10 @@ class _Cleaner:
                 continue
             if lowered == "href" and not self.allowed_href(value):
                 del el.attrib[name]
+            if lowered == "lang" and not LANG_TAG_RE.match(value.strip()):
+                del el.attrib[name]
+                self.refuse((f"lang={value}", f'lang="{value}"', "lang="),
+                            f"removed lang '{value[:20]}' from <{tag}>: give a language code such as fr, en or en-CA")
 
     def allowed_href(self, href: str) -> bool:
         href = href.strip()

@@ -10,6 +10,7 @@ from brochures.content.catalogue import Catalogue
 from brochures.content.frontmatter import Source, Translation
 from brochures.content.review import next_review
 from brochures.html.callouts import mark_urgent_callouts
+from brochures.html.checklists import mark_task_items
 from brochures.html.fonts import font_problem, missing_characters
 from brochures.html.markdown_html import markdown_to_html
 from brochures.html.page import RelatedTopic, TopicContext
@@ -23,14 +24,16 @@ from brochures.resources import LOCALES_DIR
 
 def topic_context(catalogue: Catalogue, translation: Translation,
                   strict: bool = False, gettext: Callable[[str], str] | None = None,
-                  uri: Callable[[Path], str] = Path.as_uri, layout: bool = True) -> tuple[TopicContext, list[Problem]]:
+                  uri: Callable[[Path], str] = Path.as_uri, layout: bool = True,
+                  web: bool = False) -> tuple[TopicContext, list[Problem]]:
     """Markdown to safe HTML, plus everything printed around it; problems found on the way.
 
     A character no shipped font has is a warning, an error when `strict`. `gettext` translates
     the layout text added to the body (the call line of urgent callouts); without it (`check`),
     that line is left out. `uri` gives an image's URL in the page (pdf/urls.py). Without `layout`
     (`check`), what only guides line and page breaks (unbreakable terms, pagination hints) is
-    not marked: it finds no problem, and costs a fifth of the time.
+    not marked: it finds no problem, and costs a fifth of the time. `web`: for a web page, whose
+    footnotes show after the block that calls them (html/footnotes.py).
     """
     src, lang, site = translation.src_path, translation.lang, catalogue.site
     phone = (site.phone, tel_href(site.phone)) if site.phone else None
@@ -42,11 +45,12 @@ def topic_context(catalogue: Catalogue, translation: Translation,
     def finish(root: ET.Element) -> None:
         nonlocal urgent
         if layout:
-            mark_pagination(root)
+            mark_pagination(root, web)
         urgent = mark_urgent_callouts(root, phone, gettext)
         typeset_tree(root, lang, site.typography)
         if layout:
             mark_terms(root, site.no_hyphenation)
+        mark_task_items(root, translation.topic_id)
 
     deep: list[Problem] = []
     try:
@@ -68,7 +72,8 @@ def topic_context(catalogue: Catalogue, translation: Translation,
         summary=typeset_optional(translation.summary, lang, site.typography),
         reviewed=translation.reviewed,
         body_html=clean.markup,
-        sources=tuple(Source(printed(s.title), s.url) for s in translation.sources),
+        sources=tuple(Source(typeset(s.title, s.lang or lang, site.typography), s.url, s.lang)
+                      for s in translation.sources),
         related=tuple(RelatedTopic(r.topic_id, printed(r.title)) for r in _related(catalogue, translation, problems)),
         next_review=(next_review(translation.reviewed, catalogue.site.review_months)
                      if translation.reviewed else None),

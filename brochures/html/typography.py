@@ -55,9 +55,11 @@ def typeset(text: str, lang: str, convention: str = DEFAULT_CONVENTION) -> str:
 
 
 def typeset_tree(root: ET.Element, lang: str, convention: str = DEFAULT_CONVENTION) -> None:
-    """Typeset the text and tails of a sanitised tree in place."""
+    """Typeset the text and tails of a sanitised tree in place; a phrase or block marked in
+    another language (`lang="fr"` in an English brochure) follows that language's rules."""
     items: list[tuple[ET.Element, str] | str] = []
-    _collect(root, items, is_root=True)
+    others: list[ET.Element] = []
+    _collect(root, items, _primary(lang), others, is_root=True)
     slots = [item for item in items if not isinstance(item, str)]
     stream = "".join(item if isinstance(item, str) else (getattr(item[0], item[1]) or "") + MARK
                      for item in items)
@@ -66,10 +68,19 @@ def typeset_tree(root: ET.Element, lang: str, convention: str = DEFAULT_CONVENTI
         new = part.replace(OPAQUE, "").replace(BLOCK, "")
         if new != (getattr(el, attr) or ""):
             setattr(el, attr, new)
+    for other in others:
+        typeset_tree(other, other.get("lang", lang), convention)
 
 
-def _collect(el: ET.Element, items: list[tuple[ET.Element, str] | str], is_root: bool = False) -> None:
-    """The tree's text slots in reading order, with markers for what lies between them."""
+def _primary(lang: str) -> str:
+    """The language of a tag: "fr" for "fr-CA"."""
+    return lang.split("-")[0].lower()
+
+
+def _collect(el: ET.Element, items: list[tuple[ET.Element, str] | str], lang: str, others: list[ET.Element],
+             is_root: bool = False) -> None:
+    """The tree's text slots in reading order, with markers for what lies between them; the
+    elements in another language than `lang` go to `others`, to be typeset by their own rules."""
     block = not is_root and el.tag in BLOCK_TAGS
     if block:
         items.append(BLOCK)
@@ -77,16 +88,20 @@ def _collect(el: ET.Element, items: list[tuple[ET.Element, str] | str], is_root:
     for child in el:
         if not isinstance(child.tag, str) or child.tag in SKIPPED_TAGS or "tel" in child.get("class", "").split():
             items.append(OPAQUE)
+        elif child.get("lang") and _primary(child.get("lang", "")) != lang:
+            items.append(OPAQUE)
+            others.append(child)
         elif child.tag in ("br", "hr", "img"):
             items.append(BLOCK)
         else:
-            _collect(child, items)
+            _collect(child, items, lang, others)
         items.append((child, "tail"))
     if block:
         items.append(BLOCK)
 
 
 def _typeset_stream(stream: str, lang: str, convention: str) -> str:
+    lang = _primary(lang)
     if lang == "en":
         return _quotes(stream, english=True)
     if lang == "fr":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import NameObject
 
 
@@ -43,7 +43,11 @@ def padded_sequence(page_count: int) -> list[int | None]:
 def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
     """Two half-size pages side by side on each landscape `sheet` (width, height in points).
 
-    Each page is centred in its half: A5 is a hair narrower than half an A4 sheet.
+    Each page is centred in its half: A5 is a hair narrower than half an A4 sheet. Its link
+    annotations move with it: the sheet is a page of the writer before anything is merged onto
+    it, which is when pypdf applies the page's transformation to each annotation's rectangle
+    (merged onto a free-standing page, they would keep their half-page coordinates and lie over
+    the other half).
     """
     reader = PdfReader(BytesIO(pdf))
     pages = list(reader.pages)
@@ -54,13 +58,12 @@ def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
     sequence = padded_sequence(len(pages))
     writer = PdfWriter()
     for left, right in booklet_order(len(sequence)):
-        side = PageObject.create_blank_page(width=sheet_width, height=sheet_height)
+        side = writer.add_blank_page(width=sheet_width, height=sheet_height)
         for slot, number in enumerate((left, right)):
             index = sequence[number - 1]
             if index is not None:
                 move = Transformation().translate(tx=slot * sheet_width / 2 + dx, ty=dy)
                 side.merge_transformed_page(pages[index], move)
-        writer.add_page(side)
     for key in ("/Title", "/Author", "/Subject"):
         if reader.metadata and key in reader.metadata:
             writer.add_metadata({key: reader.metadata[key]})

@@ -1,5 +1,5 @@
-"""Mark the content streams: what no structure element reaches becomes an artifact, and a hyphen
-that line breaking added is read as a soft hyphen.
+"""Mark the content streams: what no structure element reaches becomes an artifact, and the text
+runs around a hyphen that line breaking added read the word whole (hyphenation.py).
 
 Runs after the structure repair (`structure.py`) has rebuilt the tree: only then is it known
 which marked content the tree reaches. Extracted and spoken text then reads "system", never
@@ -14,28 +14,6 @@ import zlib
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from brochures.pdf.origins import Origins
-
-# Hyphenation characters that WeasyPrint may append at a line end (CSS hyphenate-character).
-HYPHENS = ("-", "\u2010")
-
-
-def added_hyphens(origins: Origins) -> dict[tuple[int, int], str]:
-    """(page, MCID) of text boxes ending in a hyphen that line breaking added → their real text."""
-    runs = sorted(origins.runs)
-    found = {}
-    for (page, mcid, text), following in zip(runs, runs[1:] + [(0, 0, "")]):
-        stripped = text.rstrip()
-        if not stripped.endswith(HYPHENS) or stripped != text or not following[2][:1].isalpha():
-            continue
-        head = stripped[:-1].split()[-1:] or [""]
-        tail = following[2].split()[0]
-        if re.search(r"\w$", head[0]) and f"{head[0]}-{tail}" not in origins.source_text \
-                and f"{head[0]}\u2010{tail}" not in origins.source_text:
-            found[(page, mcid)] = stripped[:-1] + "\u00ad"
-    return found
-
-
 # How WeasyPrint (pydyf) writes the start of a marked-content sequence of a structure element.
 _MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
@@ -45,8 +23,9 @@ def _utf16(text: str) -> bytes:
 
 
 def mark_content(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]],
-                  actual_text: dict[tuple[int, int], str]) -> None:
-    """Content no element reaches becomes a pagination artifact; added hyphens get ActualText.
+                  actual_text: dict[tuple[int, int], str], decorative: set[tuple[int, int]] = frozenset()) -> None:
+    """Content no element reaches becomes a pagination artifact (a layout artifact when it is
+    `decorative`: (page, MCID) pairs); the runs around an added hyphen get `actual_text`.
 
     Only the `BDC` operators change, in place: the rest of each stream stays byte for byte as
     WeasyPrint wrote it (parsing and rewriting whole streams made them a third larger).
@@ -57,7 +36,8 @@ def mark_content(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]],
         def edit(match: re.Match) -> bytes:
             mcid = int(match.group(2))
             if mcid not in reached:
-                return b"/Artifact <</Type /Pagination>> BDC"
+                kind = b"Layout" if (index, mcid) in decorative else b"Pagination"
+                return b"/Artifact <</Type /%s>> BDC" % kind
             if (index, mcid) in actual_text:
                 return b"/%s <</MCID %d /ActualText %s>> BDC" % (
                     match.group(1), mcid, _utf16(actual_text[(index, mcid)]))

@@ -20,6 +20,7 @@ with quick_library_lookup():  # first, before this stage's other modules import 
 from brochures.files import FileRefused, read_inside
 from brochures.html.fonts import STYLESHEET_BYTES, font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
+from brochures.pdf.forms import finish_fields, has_form
 from brochures.pdf.images import PreparedImages
 from brochures.pdf.origins import recording
 from brochures.pdf.structure import finish
@@ -141,6 +142,8 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
         with recording() as origins:
             data = document.write_pdf(**options)
         data = finish(data, origins, identifier)
+        if has_form(document):
+            data = finish_fields(data)
         low = tuple((str(roots.real(name) or name), ppi) for name, ppi in low_resolution_images(document))
     finally:
         logger.removeHandler(collector)

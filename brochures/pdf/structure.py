@@ -8,107 +8,47 @@ internal target. With what `origins.py` recorded while WeasyPrint tagged (the PD
 tell a continued table from a new one), this module edits the written PDF with pikepdf:
 
 - fragments of one HTML element on consecutive pages become one element; repeated table
-  headers and footers become artifacts; CSS footnotes become `Note` elements after the paragraph
-  that calls them;
+  headers and footers become artifacts; CSS footnotes become `Note` elements after the block
+  that calls them, or after the list it introduces;
 - content that no structure element reaches (the page margin boxes) becomes a pagination
   artifact, and the parent tree is rebuilt from the tree itself, so every mapping is consistent;
-- `LI` holds only `Lbl` and `LBody`; a `Link` inside a `Link` is folded into it; empty elements
+- an element of HTML in another language (`lang="fr"`) says it with `/Lang`;
+- decoration (an element hidden with `aria-hidden`, a glyph from CSS) leaves the tree;
+- `LI` holds only `Lbl` and `LBody`, and a definition list has an `LI` per term (its `Lbl`) and
+  definition (its `LBody`); a `Link` inside a `Link` is folded into it, and an inline
+  element broken over two lines (a long address) is one element; empty elements
   go; header cells get a `Scope`;
 - one annotation per link (WeasyPrint gives every box inside a link its own), described in words
   (its text or image's alt text, or for a bare number such as a footnote call, that number and the
   text it leads to) and printable; a link WeasyPrint wrote no annotation for becomes a `Span`;
-- then `marked_content.py` makes what the tree does not reach an artifact and marks the hyphens
-  that line breaking added.
+- the text runs around a hyphen that line breaking added read the word whole (`hyphenation.py`);
+- then `marked_content.py` makes what the tree does not reach an artifact (decoration a layout
+  artifact) and gives those runs their text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import BytesIO
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from pikepdf import Array, Dictionary, String
 
-from brochures.pdf.marked_content import added_hyphens, mark_content
+from brochures.pdf.definitions import pair_terms
+from brochures.pdf.hyphenation import label_words, whole_words
+from brochures.pdf.marked_content import mark_content
+from brochures.pdf.notes import place_notes, take_notes
 from brochures.pdf.origins import Origins
+from brochures.pdf.structure_tree import NAMES, StructureTree, identity, is_element, kids_of
 
 
-class _Names:
-    """`pikepdf.Name.X` makes a new object each time, which costs as much as reading one from the
-    PDF; the repair compares thousands of roles, so each name is made once here."""
-
-    def __getattr__(self, name: str) -> Name:
-        value = getattr(Name, name)
-        setattr(self, name, value)
-        return value
-
-
-NAMES = _Names()
-
-
-def _kids(node) -> list:
-    kids = node.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, Array) else [kids]
-
-
-def _is_element(obj) -> bool:
-    return isinstance(obj, Dictionary) and "/S" in obj  # MCR and OBJR dictionaries have no /S
-
-
-def _identity(kid) -> object:
-    return kid.objgen if isinstance(kid, pikepdf.Object) and kid.is_indirect else repr(kid)
-
-
-class _Tree:
-    """The structure tree being repaired, with what WeasyPrint told us about its elements."""
+class _Tree(StructureTree):
+    """The structure tree being repaired."""
 
     def __init__(self, pdf: pikepdf.Pdf, origins: Origins) -> None:
-        self.pdf = pdf
-        self.origins = origins
-        self.pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        super().__init__(pdf, origins)
         self.header_ids: dict[bytes, String] = {}  # ID of a dropped repeated header → the kept one
         self.dropped_annotations: set[tuple[int, int]] = set()
-        # Each element's kids, read once: every pass walks the whole tree, and reading an array
-        # through pikepdf costs more than the rest of the repair. Kept in step by `store`.
-        self._kids: dict[tuple[int, int], list] = {}
-
-    def kids(self, node) -> list:
-        """`node`'s kids (do not change the list: `store` a new one)."""
-        if not node.is_indirect:
-            return _kids(node)
-        found = self._kids.get(node.objgen)
-        if found is None:
-            found = self._kids[node.objgen] = _kids(node)
-        return found
-
-    def store(self, node, kids: list) -> None:
-        node.K = Array(kids)
-        if node.is_indirect:
-            self._kids[node.objgen] = list(kids)
-
-    def key(self, obj) -> tuple[int, str, str] | None:
-        return self.origins.keys.get(obj.objgen[0]) if _is_element(obj) else None
-
-    def page(self, obj) -> int:
-        return self.pages.get(obj.Pg.objgen, -1) if "/Pg" in obj else -1
-
-    def set_kids(self, node, kids: list) -> None:
-        self.store(node, kids)
-        for kid in kids:
-            if _is_element(kid):
-                kid.P = node
-
-    # Elements split by a page break ------------------------------------------------------
-    def moved_kids(self, element) -> list:
-        """The kids of `element`, with its bare MCIDs made into references naming their page."""
-        moved = []
-        for kid in self.kids(element):
-            if isinstance(kid, int):
-                kid = self.pdf.make_indirect(Dictionary(Type=NAMES.MCR, Pg=element.Pg, MCID=kid))
-            moved.append(kid)
-        return moved
+        self.decorative: set[tuple[int, int]] = set()  # (page, MCID) of decoration
 
     def merge(self, kids: list) -> list:
         """Join consecutive fragments of one HTML element; drop headers repeated on a new page."""
@@ -129,52 +69,11 @@ class _Tree:
             out.append(kid)
         return out
 
-    def place_footnotes(self, document) -> None:
-        """CSS footnotes (`float: footnote`) become `Note` elements read after the paragraph that
-        calls them; WeasyPrint puts each page's footnote area between the pages' elements, which
-        would also keep a table or list continued across that page break in two."""
-        if not self.origins.footnote_areas:
-            return
-        calls = {}
-        for element in self.walk(document):
-            key = self.key(element)
-            if key is not None and key[1].endswith("::footnote-call"):
-                calls[key[0]] = element
-        kept, unplaced = [], []
-        for area in self.kids(document):
-            if area.objgen[0] not in self.origins.footnote_areas:
-                kept.append(area)
-                continue
-            for note in (kid for kid in self.kids(area) if _is_element(kid)):
-                note.S = NAMES.Note
-                note.ID = String(f"note-{note.objgen[0]}")
-                key = self.key(note)
-                block = calls.get(key[0]) if key is not None else None
-                while block is not None and block.get("/S") in (NAMES.Span, NAMES.NonStruct, NAMES.Link):
-                    block = block.get("/P")
-                if block is None or "/P" not in block:
-                    unplaced.append(note)
-                elif block.get("/S") in (NAMES.P, NAMES.H1, NAMES.H2, NAMES.H3, NAMES.H4, NAMES.H5, NAMES.H6):
-                    siblings = self.kids(block.P)
-                    at = next(i for i, kid in enumerate(siblings) if kid.objgen == block.objgen) + 1
-                    while at < len(siblings) and _is_element(siblings[at]) and siblings[at].S == NAMES.Note:
-                        at += 1  # after the notes of earlier calls in the same paragraph
-                    self.set_kids(block.P, siblings[:at] + [note] + siblings[at:])
-                else:
-                    self.set_kids(block, self.kids(block) + [note])
-        self.set_kids(document, kept + unplaced)
-
     def map_header_ids(self, repeated, kept) -> None:
         ids = [[cell.ID for cell in self.walk(node) if cell.get("/S") == NAMES.TH and "/ID" in cell]
                for node in (repeated, kept)]
         for old, new in zip(*ids):
             self.header_ids[bytes(old)] = new
-
-    def walk(self, node) -> Iterator:
-        yield node
-        for kid in self.kids(node):
-            if _is_element(kid):
-                yield from self.walk(kid)
 
     # Rules a screen reader relies on ----------------------------------------------------
     def drop_copied_annotations(self, node) -> None:
@@ -193,9 +92,14 @@ class _Tree:
         a `Link`, whose copied annotations go (`drop_copied_annotations`) before anything else."""
         if in_link:
             self.drop_copied_annotations(node)
+        if node.objgen[0] in self.origins.decorative:
+            self.decoration(node)
+            return False
         role = node.get("/S")
+        if node.objgen[0] in self.origins.langs:
+            node.Lang = String(self.origins.langs[node.objgen[0]])
         inner = in_link or role == NAMES.Link
-        kids = [kid for kid in self.kids(node) if not _is_element(kid) or self.tidy(kid, inner)]
+        kids = self.join_lines([kid for kid in self.kids(node) if not is_element(kid) or self.tidy(kid, inner)])
         if role == NAMES.Link:
             kids = self.fold_links(kids)
             if node.objgen[0] in self.origins.silent_links and "/Alt" not in node:
@@ -204,21 +108,44 @@ class _Tree:
                 node.S = NAMES.Span  # a link to nowhere: WeasyPrint wrote no annotation for it
         if role == NAMES.LI:
             kids = self.list_item(node, kids)
+        if role == NAMES.L:
+            kids = pair_terms(self, kids)
         if role == NAMES.TH:
             self.scope(node)
         if role == NAMES.TD and self.header_ids and "/A" in node and "/Headers" in node.A:
             node.A.Headers = Array([self.header_ids.get(bytes(h), h) for h in node.A.Headers])
         before = self.kids(node)
-        if len(kids) != len(before) or any(new is not old and _identity(new) != _identity(old)
+        if len(kids) != len(before) or any(new is not old and identity(new) != identity(old)
                                            for new, old in zip(kids, before)):
             self.set_kids(node, kids)
         return bool(kids) or "/Alt" in node or "/ActualText" in node
+
+    def decoration(self, node) -> None:
+        """Note the marked content of a decorative element, which leaves the tree: a layout artifact."""
+        for element in self.walk(node):
+            for kid in self.kids(element):
+                if isinstance(kid, int):
+                    self.decorative.add((self.page(element), kid))
+                elif isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.MCR:
+                    self.decorative.add((self.page(kid), int(kid.MCID)))
+
+    def join_lines(self, kids: list) -> list:
+        """Consecutive elements of one HTML element (an inline broken over two lines: a link,
+        the emphasis around it) become one: a link is then one `Link` with an annotation per line."""
+        out: list = []
+        for kid in kids:
+            key = self.key(kid)
+            if key is not None and out and self.key(out[-1]) == key:
+                self.set_kids(out[-1], self.kids(out[-1]) + self.moved_kids(kid))
+                continue
+            out.append(kid)
+        return out
 
     def fold_links(self, kids: list) -> list:
         """A `Link` inside a `Link` (a link's ::after text) gives its content to the outer one."""
         out = []
         for kid in kids:
-            if _is_element(kid) and kid.get("/S") == NAMES.Link:
+            if is_element(kid) and kid.get("/S") == NAMES.Link:
                 out.extend(self.fold_links(self.moved_kids(kid)))
             else:
                 out.append(kid)
@@ -228,7 +155,7 @@ class _Tree:
         """`LI` holds `Lbl` and `LBody` only: anything else is wrapped in an `LBody`."""
         out: list = []
         for kid in kids:
-            if _is_element(kid) and kid.get("/S") in (NAMES.Lbl, NAMES.LBody):
+            if is_element(kid) and kid.get("/S") in (NAMES.Lbl, NAMES.LBody):
                 out.append(kid)
                 continue
             if not (out and isinstance(out[-1], _Wrapper)):
@@ -236,7 +163,7 @@ class _Tree:
                 if "/Pg" in item:
                     body.Pg = item.Pg
                 out.append(_Wrapper(body))
-            out[-1].kids.append(kid if _is_element(kid) or not isinstance(kid, int)
+            out[-1].kids.append(kid if is_element(kid) or not isinstance(kid, int)
                                 else self.pdf.make_indirect(Dictionary(Type=NAMES.MCR, Pg=item.Pg, MCID=kid)))
         result = []
         for kid in out:
@@ -253,7 +180,7 @@ class _Tree:
         group = row.get("/P") if row is not None else None
         cells = [kid for kid in self.kids(row)] if row is not None else []
         in_header_row = group is not None and group.get("/S") == NAMES.THead or \
-            all(_is_element(kid) and kid.get("/S") == NAMES.TH for kid in cells)
+            all(is_element(kid) and kid.get("/S") == NAMES.TH for kid in cells)
         if "/A" not in cell:
             cell.A = Dictionary(O=NAMES.Table)
         cell.A.Scope = NAMES.Column if in_header_row else NAMES.Row
@@ -306,12 +233,15 @@ def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
     with pikepdf.open(BytesIO(data)) as pdf:
         pdf.trailer.ID = Array([String(identifier), String(identifier)])
         root = pdf.Root.StructTreeRoot
-        document = _kids(root)[0]
+        document = kids_of(root)[0]
         tree = _Tree(pdf, origins)
-        tree.place_footnotes(document)
+        notes = take_notes(tree, document)
         tree.set_kids(document, tree.merge(tree.kids(document)))
+        place_notes(tree, document, notes)
         tree.tidy(document)
         marked, objects = _parent_tree(tree, document)
+        read, chains = whole_words(origins)
+        label_words(pdf, marked, read, chains)
         nums = Array()
         for index in range(len(pdf.pages)):
             reached = marked.get(index, {})
@@ -321,7 +251,7 @@ def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
             nums.extend([key, objects[key]])
         root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
         root.ParentTreeNextKey = max([len(pdf.pages) - 1, *objects]) + 1
-        mark_content(pdf, marked, added_hyphens(origins))
+        mark_content(pdf, marked, read, tree.decorative)
         _describe_links(pdf, origins, tree.dropped_annotations)
         out = BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,

@@ -38,10 +38,16 @@ class Variant:
         return ".large-print" * self.large_print + ".print-marks" * self.print_marks
 
     @property
+    def fillable(self) -> bool:
+        """A file for screens, whose questions page and check boxes are form fields (pdf/forms.py);
+        booklets and print-shop files are print-only."""
+        return not (self.print_marks or self.booklet_pages)
+
+    @property
     def body_classes(self) -> str:
         classes = [f"paper-{self.paper}"]
         classes += ["large-print"] * self.large_print + ["print-marks"] * self.print_marks
-        classes += ["booklet"] * self.booklet_pages
+        classes += ["booklet"] * self.booklet_pages + ["fillable"] * self.fillable
         return " ".join(classes)
 
     def stylesheets(self) -> list[str]:

@@ -87,6 +87,16 @@ def render(renderer: PageRenderer, template: str, page: WebPage, messages: Messa
     return html.encode("utf-8")
 
 
+# A task item's check box (html/checklists.py), as the sanitiser serialises it, and its title.
+_BOX_TITLE = re.compile(r'(<input type="checkbox" class="task-box"[^>]*?) title="[^"]*"')
+
+
+def untitled_boxes(topic: TopicContext) -> TopicContext:
+    """The body without the titles of task items' check boxes: on a web page the label around a box
+    names it, and a title would have screen readers say the words a second time (a description)."""
+    return replace(topic, body_html=Markup(_BOX_TITLE.sub(r"\1", str(topic.body_html))))
+
+
 def relative_images(topic: TopicContext, topic_dir: Path) -> tuple[TopicContext, list[str]]:
     """The body with its images as names beside the page, and those names (to copy there).
 

@@ -99,6 +99,9 @@ TOPIC_PROBLEMS = [
     pytest.param({"bad/en.md": "---\ntitle: Ok\nsources:\n  - title: Web\n    link: https://example.org\n"
                                 "---\nText.\n"},
                  "bad/en.md:3: front matter: source 1: unknown key 'link'", id="source-unknown-key"),
+    pytest.param({"bad/en.md": "---\ntitle: Ok\nsources:\n  - title: Ailleurs\n    lang: French\n---\nText.\n"},
+                 "bad/en.md:3: front matter: source 1: 'lang' must be a language code such as fr, en or en-CA",
+                 id="source-lang-name"),
     pytest.param({"bad/en.md": "---\ntitle: Ok\nsources: https://example.org\n---\nText.\n"},
                  "bad/en.md:3: front matter: 'sources' must be a list", id="sources-not-a-list"),
     pytest.param({"bad/en.md": "---\ntitle: Ok\n\nrelated: [no-such-topic]\n---\nText.\n"},

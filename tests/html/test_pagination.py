@@ -1,4 +1,4 @@
-"""The HTML stage marks what must stay together, moves footnotes to their reference, and gives
+"""The HTML stage marks what must stay together and gives
 urgent callouts the clinic's phone number (the PDFs are checked in tests/pdf/test_print_rules.py)."""
 
 from __future__ import annotations
@@ -25,15 +25,6 @@ def test_colon_lead_ins_and_short_lists_are_marked() -> None:
     paragraphs = root.findall("p")
     assert [p.get("class") for p in paragraphs] == ["lead-in", None, "lead-in"]
     assert [ul.get("class") for ul in root.findall("ul")] == ["short", "short", None]
-
-
-def test_footnotes_move_to_their_reference_and_the_list_goes() -> None:
-    root = tree("A claim.[^1] Another.[^2]\n\n[^1]: First note.\n[^2]: Second *note*.\n")
-    mark_pagination(root)
-    notes = root.findall(".//span[@class='footnote-text']")
-    assert ["".join(n.itertext()) for n in notes] == ["First note.", "Second note."]
-    assert root.find(".//sup") is None and root.find(".//div[@class='footnote']") is None
-    assert root.find("p").text == "A claim."
 
 
 def test_headings_and_titles_keep_their_last_two_words_together() -> None:

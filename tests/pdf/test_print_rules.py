@@ -252,8 +252,10 @@ def test_print_shop_file_is_pdf_x4_with_marks_outside_the_bleed(stress: Built, t
         for annotation in (a.get_object() for a in sheet.get("/Annots", [])):
             action = annotation.get("/A", {})
             target = annotation.get("/Dest") or (action.get("/D") if action.get("/S") == "/GoTo" else None)
-            if target is not None:
-                assert reader._get_page_number_by_indirect(reader._build_destination("", target).page) is not None
+            if target is not None:  # a named destination (a footnote, its call) or an explicit one
+                destination = reader.named_destinations[target] if isinstance(target, str) \
+                    else reader._build_destination("", target)
+                assert reader._get_page_number_by_indirect(destination.page) is not None
     page = reader.pages[0]
     media, bleed, trim = ([float(v) for v in box] for box in (page.mediabox, page.bleedbox, page.trimbox))
     assert [round(b - t, 1) for b, t in zip(bleed, trim)] == [-8.5, -8.5, 8.5, 8.5]
