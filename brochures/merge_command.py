@@ -54,6 +54,9 @@ def run(args: argparse.Namespace, content: Path) -> int:
         print_problems(list(exc.problems))
         return 2
     problems = _sending_problems(catalogue, patients, args, password, smtp_password) if sending else []
+    if password is not None and "password" in patients.columns:
+        problems.append(Problem(None, "--password-file: the list has a password column; give the passwords one way, "
+                                      "not both"))
     problems += [Problem(None, f"--only: no row of the list has the id '{i}'") for i in sorted((only or set()) -
                                                                                                 set(patients.ids))]
     if problems:
@@ -97,8 +100,6 @@ def _options_problem(args: argparse.Namespace, content: Path, sending: bool) -> 
     if Path(os.path.realpath(args.output_dir)).is_relative_to(os.path.realpath(content)):
         return ("--output-dir: the folder is inside the content folder, which a build reads and others may share; "
                 "write the kits elsewhere")
-    if args.dry_run and args.send:
-        return "--dry-run goes instead of --send: it writes each message to <id>.eml and sends nothing"
     return None
 
 
@@ -108,6 +109,8 @@ def _sending_problems(catalogue: Catalogue, patients: PatientList, args: argpars
     if password is None and "password" not in patients.columns:
         return [Problem(None, "--send: a kit is sent only locked with a password; add a password column to the "
                               "list, or give --password-file FILE for every kit")]
+    if "email" not in patients.columns:
+        return [Problem(patients.path, "--send: the list has no email column: nowhere to send the kits", 1)]
     if site.mail is None:
         return [Problem(catalogue.content_dir / "site.yaml", "--send: no 'mail:' settings for the clinic's mail "
                                                              "server (host, port, from, security, username)")]
@@ -127,12 +130,12 @@ def _report(result: MergeResult, patients: PatientList, args: argparse.Namespace
     if sending:
         sent = set(result.sent)
         unsent = [kit_id for kit_id in patients.ids if kit_id not in sent]
-        done = "sent" if args.send else "messages written (.eml), not sent"
+        done = "messages written (.eml), not sent" if args.dry_run else "sent"
         if result.stopped:
             print(f"sending stopped: {result.stopped}", file=sys.stderr)
         in_order = [kit_id for kit_id in patients.ids if kit_id in sent]
         print(f"{done}: {' '.join(in_order) or 'none'}", file=sys.stderr if unsent else sys.stdout)
-        if unsent and args.send:
+        if unsent and not args.dry_run:
             print(f"not sent: {' '.join(unsent)}\nto send just these once the cause is fixed, run the same command "
                   f"with --only {' '.join(unsent)}", file=sys.stderr)
     ok = result.ok and len(result.written) == len(patients.ids)

@@ -112,6 +112,8 @@ def test_a_list_not_in_utf8_names_its_line(tmp_path):
 
 def test_the_command_refuses_what_cannot_go_with_a_list_before_rendering(tmp_path, capsys):
     path = listed(tmp_path, "id,name,topics\np-1,A B,immunotherapy\n")
+    mailed = tmp_path / "mailed.csv"
+    mailed.write_text("id,name,topics,email,password\np-1,A B,immunotherapy,a@example.org,x1\n", encoding="utf-8")
     (tmp_path / "password.txt").write_text("a password\n", encoding="utf-8")
     base = ["kit", "--content", str(SAMPLE_CONTENT), "--patients", str(path)]
     cases = {
@@ -121,8 +123,13 @@ def test_the_command_refuses_what_cannot_go_with_a_list_before_rendering(tmp_pat
         "--output-dir: the folder is inside the content folder": [*base, "--output-dir", str(SAMPLE_CONTENT / "k")],
         "--only: no row of the list has the id 'p-9'": [*base, "--output-dir", str(tmp_path / "k"), "--only", "p-9"],
         "--send: goes with --patients": ["kit", "immunotherapy", "--output", str(tmp_path / "k.pdf"), "--send"],
-        "--send: no 'mail:' settings": [*base, "--output-dir", str(tmp_path / "k"), "--send", "--password-file",
-                                        str(tmp_path / "password.txt")],
+        "list.csv:1: --send: the list has no email column": [*base, "--output-dir", str(tmp_path / "k"), "--send",
+                                                             "--password-file", str(tmp_path / "password.txt")],
+        "--send: no 'mail:' settings": ["kit", "--content", str(SAMPLE_CONTENT), "--patients", str(mailed),
+                                        "--output-dir", str(tmp_path / "k"), "--send"],
+        "--password-file: the list has a password column": ["kit", "--content", str(SAMPLE_CONTENT), "--patients",
+                                                            str(mailed), "--output-dir", str(tmp_path / "k"),
+                                                            "--password-file", str(tmp_path / "password.txt")],
     }
     for expected, argv in cases.items():
         assert main(argv) == 2, expected
