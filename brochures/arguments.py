@@ -195,7 +195,8 @@ Make one PDF for one patient: a cover letter in the patient's language (greeting
 place, direct line, a note from the care team and the contents), the chosen brochures as in a
 bundle, and a page for the patient's questions. The patient's details are written to --output
 and nowhere else: no build record, cache, log or temporary file holds them, nor the PDF's title
-and metadata. --password-file locks the PDF with a password (AES-256).
+and metadata. --password-file locks the PDF with a password (AES-256). --patients makes a kit
+for each row of a CSV list, and --send mails each, locked, through the clinic's mail server.
 """
 KIT_EPILOG = """\
 examples:
@@ -255,7 +256,8 @@ def kit_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE",
                    help="lock the PDF with the password on the first line of FILE ('-': standard input, "
                         "or a prompt at a terminal); never a password on the command line")
-    many = p.add_argument_group("a kit for each patient of a list (the options above apply to every row)")
+    many = p.add_argument_group("a kit for each patient of a list (the options above but --output and "
+                                 "--patient-name are every row's, where its cell is empty)")
     many.add_argument("--patients", type=Path, metavar="FILE.csv",
                       help="a CSV file with a header row; columns: id (names <id>.pdf), name, lang, topics or "
                            "bundle, appointment, place, direct_line, note, large_print, email, password")

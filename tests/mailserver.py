@@ -1,8 +1,9 @@
 """A real SMTP server on 127.0.0.1 for the tests (aiosmtpd), speaking STARTTLS with a certificate
-made here by a certificate authority made here, and asking for a login.
+made here by a certificate authority made here, and asking for a login (or TLS from the start, or
+plain SMTP, as `security:` says).
 
-The server requires STARTTLS before a message and before the login (as a clinic's server on
-port 587 does), so a message it received proves the client encrypted. It keeps what it received,
+With STARTTLS, the server requires it before a message and before the login (as a clinic's server
+on port 587 does), so a message it received proves the client encrypted. It keeps what it received,
 refuses the addresses it is told to, and can stop after a number of messages, as a server going
 down does.
 """
@@ -67,8 +68,9 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201
         message = message_from_bytes(envelope.original_content, policy=policy.default)
+        encrypted = server.transport.get_extra_info("ssl_object") is not None
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message,  # type: ignore[arg-type]
-                                      session.ssl is not None, bool(session.authenticated)))
+                                      encrypted, bool(session.authenticated)))
         if self.stop_after is not None and len(self.received) >= self.stop_after:
             self.enough.set()
         return "250 Message accepted for delivery"
@@ -90,13 +92,19 @@ class MailServer:
     """`with MailServer(cert, key) as server:` a server on 127.0.0.1:`server.port`."""
 
     def __init__(self, cert: Path, key: Path, port: int | None = None, refused: set[str] = frozenset(),
-                 stop_after: int | None = None) -> None:
+                 stop_after: int | None = None, security: str = "starttls") -> None:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(cert), str(key))
         self.port = port or free_port()
         self.handler = Handler(set(refused), stop_after)
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, tls_context=context,
-                                     require_starttls=True, authenticator=_authenticate, auth_required=True)
+        kinds = {  # as site.yaml's `security:` says it, the login always over an encrypted connection
+            "starttls": {"tls_context": context, "require_starttls": True, "authenticator": _authenticate,
+                         "auth_required": True},
+            "tls": {"ssl_context": context, "authenticator": _authenticate, "auth_required": True,
+                    "auth_require_tls": False},  # encrypted from the start, which aiosmtpd does not see
+            "none": {},
+        }
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kinds[security])
         self.stopper: threading.Thread | None = None
 
     @property

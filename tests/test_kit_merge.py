@@ -55,11 +55,12 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "list": patient_list(folder / "patients.csv")}
 
 
-def use_port(clinic: dict[str, Path], port: int) -> None:
+def use_port(clinic: dict[str, Path], port: int, security: str = "starttls") -> None:
     site = (SAMPLE_CONTENT / "site.yaml").read_text(encoding="utf-8")
+    login = f"  username: {USERNAME}\n  ca_file: {clinic['ca']}\n" if security != "none" else ""
     (clinic["content"] / "site.yaml").write_text(
-        site + f"mail:\n  host: 127.0.0.1\n  port: {port}\n  from: care-team@example.org\n  security: starttls\n"
-               f"  username: {USERNAME}\n  ca_file: {clinic['ca']}\n", encoding="utf-8")
+        site + f"mail:\n  host: 127.0.0.1\n  port: {port}\n  from: care-team@example.org\n  security: {security}\n"
+               + login, encoding="utf-8")
 
 
 def send(clinic: dict[str, Path], out: Path, *extra: str, patients: Path | None = None) -> list[str]:
@@ -161,6 +162,18 @@ def test_a_server_that_stops_is_reported_and_only_sends_the_rest(clinic, tmp_pat
     assert sorted(r.recipients[0] for r in again.received) == sorted(row[5] for row in GOOD if row[0] in rest)
     line = next(line for line in out.splitlines() if line.startswith("sent: "))
     assert set(line.split()[1:]) == set(rest), "only the rest, none twice"
+
+
+@pytest.mark.parametrize("security", ["tls", "none"])
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # TLS from the start, unseen by it
+def test_tls_from_the_start_or_a_server_on_this_computer_in_clear(clinic, tmp_path, capsys, smtp_password, security):
+    with MailServer(clinic["cert"], clinic["key"], security=security) as server:
+        use_port(clinic, server.port, security)
+        code = main(send(clinic, tmp_path / "kits", "--only", "p-2"))
+    assert code == 0, capsys.readouterr().err
+    (received,) = server.received
+    assert received.recipients == ["bo@example.org"] and received.message["Subject"] == SUBJECTS["en"]
+    assert (received.encrypted, received.logged_in) == ((True, True) if security == "tls" else (False, False))
 
 
 def test_sending_is_refused_before_anything_renders(clinic, tmp_path, capsys, monkeypatch):
