@@ -239,3 +239,27 @@ def test_ctrl_c_says_which_kits_were_sent_and_which_were_not(clinic, tmp_path):
     assert sent and unsent and sorted(sent + unsent, key=lambda i: int(i[2:])) == [row[0] for row in rows]
     assert sorted(r.recipients[0] for r in server.received) == sorted(f"p{i[2:]}@example.org" for i in sent)
     assert "interrupted" in said and f"--only {' '.join(unsent)}" in said
+
+
+def test_a_clinic_writes_the_message_in_its_own_words_and_none_is_left_in_english(clinic, tmp_path, capsys):
+    use_port(clinic, free_port())  # never reached: a dry run sends nothing
+    content = tmp_path / "content"
+    shutil.copytree(clinic["content"], content)
+    french = (ROOT / "locales" / "fr.po").read_text(encoding="utf-8")
+    subject = 'msgid "Documents from your care team at %(organisation)s"\nmsgstr "Documents de votre équipe soignante, ' \
+              '%(organisation)s"\n'
+    assert subject in french
+    (content / "locales").mkdir()
+    (content / "locales" / "fr.po").write_text(french.replace(subject, ""), encoding="utf-8")
+    argv = ["kit", "--content", str(content), "--patients", str(clinic["list"]), "--output-dir", str(tmp_path / "kits"),
+            "--dry-run", "--only", "p-1", "p-2"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "locales/fr.po: no translation for layout text 'Documents from your care team at %(organisation)s'" in err
+    assert not (tmp_path / "kits").exists(), "refused before anything is made"
+
+    own = subject.replace("Documents de votre équipe soignante, %(organisation)s", "Vos documents — %(organisation)s")
+    (content / "locales" / "fr.po").write_text(french.replace(subject, own), encoding="utf-8")
+    assert main(argv) == 0, capsys.readouterr().err
+    message = email.message_from_bytes((tmp_path / "kits" / "p-1.eml").read_bytes(), policy=policy.default)
+    assert message["Subject"] == "Vos documents — Clinique d'oncologie Exemple"
