@@ -36,7 +36,7 @@ def run(args: argparse.Namespace, content: Path) -> int:
     smtp_password = os.environ.pop(PASSWORD_VARIABLE, None)  # before any worker is forked
     sending = args.send or args.dry_run  # --dry-run: as --send, each message written instead
     start_worker()
-    problem = _options_problem(args, content, sending)
+    problem = _options_problem(args, content)
     password = None
     if problem is None and args.password_file is not None:
         password, problem = read_password(args.password_file)
@@ -53,7 +53,8 @@ def run(args: argparse.Namespace, content: Path) -> int:
     except ContentError as exc:
         print_problems(list(exc.problems))
         return 2
-    problems = _sending_problems(catalogue, patients, args, password, smtp_password) if sending else []
+    mail = KitMail(catalogue, catalogue.site.mail) if sending and catalogue.site.mail is not None else None
+    problems = _sending_problems(catalogue, patients, args, password, smtp_password, mail) if sending else []
     if password is not None and "password" in patients.columns:
         problems.append(Problem(None, "--password-file: the list has a password column; give the passwords one way, "
                                       "not both"))
@@ -76,8 +77,7 @@ def run(args: argparse.Namespace, content: Path) -> int:
         except Stopped as exc:
             print(f"{exc}; nothing was made or sent", file=sys.stderr)
             return 1
-    options = MergeOptions(args.output_dir, args.large_print, args.paper, args.jobs, password,
-                           KitMail(catalogue, catalogue.site.mail) if outbox else None, outbox)
+    options = MergeOptions(args.output_dir, args.large_print, args.paper, args.jobs, password, mail, outbox)
     try:
         with BuildDisplay(quiet=args.quiet) as display:
             result = make_kits(catalogue, patients, options, display)
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, content: Path) -> int:
     return _report(result, patients, args, sending)
 
 
-def _options_problem(args: argparse.Namespace, content: Path, sending: bool) -> str | None:
+def _options_problem(args: argparse.Namespace, content: Path) -> str | None:
     """Why these options cannot make kits for a list, in one line; None when they can."""
     if args.output is not None:
         return "--output names one kit's file; with --patients, give the folder for every kit: --output-dir DIR"
@@ -104,14 +104,15 @@ def _options_problem(args: argparse.Namespace, content: Path, sending: bool) -> 
 
 
 def _sending_problems(catalogue: Catalogue, patients: PatientList, args: argparse.Namespace, password: str | None,
-                      smtp_password: str | None) -> list[Problem]:
+                      smtp_password: str | None, mail: KitMail | None) -> list[Problem]:
+    """What stops the kits from being sent (or written as messages), before anything is made."""
     site = catalogue.site
     if password is None and "password" not in patients.columns:
         return [Problem(None, "--send: a kit is sent only locked with a password; add a password column to the "
                               "list, or give --password-file FILE for every kit")]
     if "email" not in patients.columns:
         return [Problem(patients.path, "--send: the list has no email column: nowhere to send the kits", 1)]
-    if site.mail is None:
+    if site.mail is None or mail is None:
         return [Problem(catalogue.content_dir / "site.yaml", "--send: no 'mail:' settings for the clinic's mail "
                                                              "server (host, port, from, security, username)")]
     problems = []
@@ -119,7 +120,7 @@ def _sending_problems(catalogue: Catalogue, patients: PatientList, args: argpars
         problems.append(Problem(None, f"--send: the mail server's login needs its password in the environment "
                                       f"variable {PASSWORD_VARIABLE}"))
     langs = {patient.form.lang or site.languages[0] for patient in patients.patients}
-    return problems + KitMail(catalogue, site.mail).problems(langs & set(site.languages))
+    return problems + mail.problems(langs & set(site.languages))
 
 
 def _report(result: MergeResult, patients: PatientList, args: argparse.Namespace, sending: bool) -> int:
