@@ -39,7 +39,7 @@ def run(argv: list[str]) -> int:
     problem = _output_problem(args.output, content)
     password = None
     if problem is None and args.password_file is not None:
-        password, problem = read_password(args.password_file)
+        password, problem = read_password(args.password_file, content)
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, content: Path) -> int:
     problem = _options_problem(args, content)
     password = None
     if problem is None and args.password_file is not None:
-        password, problem = read_password(args.password_file)
+        password, problem = read_password(args.password_file, content)
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
@@ -54,6 +54,9 @@ def run(args: argparse.Namespace, content: Path) -> int:
         print_problems(list(exc.problems))
         return 2
     mail = KitMail(catalogue, catalogue.site.mail) if sending and catalogue.site.mail is not None else None
+    if Path(os.path.realpath(args.patients)).is_relative_to(os.path.realpath(content)):
+        print(Problem(args.patients, "the list is inside the content folder, which others read and version control "
+                                     "may keep; keep lists of patients elsewhere", severity="warning"), file=sys.stderr)
     problems = _sending_problems(catalogue, patients, args, password, smtp_password, mail) if sending else []
     if password is not None and "password" in patients.columns:
         problems.append(Problem(None, "--password-file: the list has a password column; give the passwords one way, "

@@ -4,14 +4,20 @@ command line, where the computer's other users can read it while the command run
 from __future__ import annotations
 
 import getpass
+import os
 import sys
+from pathlib import Path
 
 PASSWORD_FILE_BYTES = 4096
 
 
-def read_password(source: str) -> tuple[str | None, str | None]:
-    """(the password, None), or (None, why not): the first line of a file, of standard input, or
-    typed twice at a terminal prompt; never echoed, never repeated in a message."""
+def read_password(source: str, content: Path) -> tuple[str | None, str | None]:
+    """(the password, None), or (None, why not): the first line of a file (never one in the content
+    folder, which others read and version control keeps), of standard input, or typed twice at a
+    terminal prompt; never echoed, never repeated in a message."""
+    if source != "-" and Path(os.path.realpath(source)).is_relative_to(os.path.realpath(content)):
+        return None, ("--password-file: the file is inside the content folder, which others read and version "
+                      "control may keep; keep passwords elsewhere")
     if source == "-" and sys.stdin.isatty():
         first = getpass.getpass("Password for the kit: ")
         if getpass.getpass("The same password again: ") != first:

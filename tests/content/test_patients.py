@@ -127,6 +127,8 @@ def test_the_command_refuses_what_cannot_go_with_a_list_before_rendering(tmp_pat
                                                              "--password-file", str(tmp_path / "password.txt")],
         "--send: no 'mail:' settings": ["kit", "--content", str(SAMPLE_CONTENT), "--patients", str(mailed),
                                         "--output-dir", str(tmp_path / "k"), "--send"],
+        "--password-file: the file is inside the content folder": [*base, "--output-dir", str(tmp_path / "k"),
+                                                                   "--password-file", str(SAMPLE_CONTENT / "site.yaml")],
         "--password-file: the list has a password column": ["kit", "--content", str(SAMPLE_CONTENT), "--patients",
                                                             str(mailed), "--output-dir", str(tmp_path / "k"),
                                                             "--password-file", str(tmp_path / "password.txt")],
