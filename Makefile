@@ -10,8 +10,8 @@ STAMP := $(VENV)/.installed
 # libgs-common for the CMYK printer profile (default_cmyk.icc) that print-shop PDF/X files carry as
 # their output intent; ghostscript to print filled forms in the tests; chromium and chromium-driver for
 # the browser tests of the web edition and the screenshots; openssl for the certificates of the mail
-# server the kit-mailing tests start. axe-core and pdfjs-dist come from the npm registry with the npm
-# of the machine's Node.js (Debian's npm package would conflict with it).
+# server the kit-mailing tests start. axe-core, pdfjs-dist and commonmark-spec come from the npm
+# registry with the npm of the machine's Node.js (Debian's npm package would conflict with it).
 DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common ghostscript chromium chromium-driver \
                    openssl
 AXE := node_modules/axe-core/axe.min.js
@@ -42,8 +42,8 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); }
 
-# axe-core and pdfjs-dist for the accessibility, form and reader tests, from the npm registry at
-# install time (never at test time).
+# axe-core, pdfjs-dist and commonmark-spec (the CommonMark examples the corpus test builds) for the
+# accessibility, form, reader and corpus tests, from the npm registry at install time (never at test time).
 $(AXE): package.json package-lock.json | system-deps
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(AXE)

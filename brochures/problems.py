@@ -7,11 +7,14 @@ compilers and Sphinx do, so that an editor can jump to it. Any other exception i
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
+# Characters that would break the one line a problem prints on, or print invisibly.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Problem:
                 where += f"{self.line}:"
             where += " "
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}{prefix}{self.message}"
+        return one_line(f"{where}{prefix}{self.message}")
 
 
 class ContentError(Exception):
@@ -40,6 +43,11 @@ class ContentError(Exception):
     def __init__(self, *problems: Problem) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+def one_line(text: str) -> str:
+    """`text` with each control character (a newline, a vertical tab) written as its code, `U+000B`."""
+    return _CONTROL.sub(lambda m: f"U+{ord(m.group()):04X}", text)
 
 
 def _display(path: Path) -> str:

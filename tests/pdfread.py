@@ -63,3 +63,69 @@ def uris(path: Path) -> list[str]:
             if action and "/URI" in action:
                 found.append(str(action["/URI"]))
     return found
+
+
+def poppler_text(path: Path, layout: bool = True) -> str:
+    """The text as poppler reads it; in layout mode a list's numbers stay on their item's line (its
+    reading-order mode drops them, and glues words around inline code)."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def pdfium_text(path: Path) -> str:
+    """The text as PDFium reads it, page by page in drawing order (a list's numbers come last)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def squeezed(text: str) -> str:
+    """`text` without any space or line break, to compare what prints whatever the line breaks."""
+    return "".join(text.split())
+
+
+def label_before(path: Path, text: str) -> str | None:
+    """What PDFium finds printed on the same line just left of `text` (a list item's number)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        for page in document:
+            textpage = page.get_textpage()
+            at = textpage.get_text_range().find(text)
+            if at < 0:
+                continue
+            left, bottom, _, top = textpage.get_charbox(at)
+            before = [(box[0], textpage.get_text_range(index, 1)) for index in range(textpage.count_chars())
+                      for box in [textpage.get_charbox(index)] if box[0] < left and box[1] < top and box[3] > bottom]
+            return "".join(char for _, char in sorted(before)).strip() or None
+        return None
+    finally:
+        document.close()
+
+
+def char_boxes(path: Path, word: str) -> list[tuple[int, tuple[float, float, float, float], tuple[float, float]]]:
+    """(page index, (left, bottom, right, top), (page width, height)) of each occurrence of `word`."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    found = []
+    try:
+        for index, page in enumerate(document):
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            start = text.find(word)
+            while start >= 0:
+                boxes = [textpage.get_charbox(i) for i in range(start, start + len(word))]
+                found.append((index, (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                                      max(b[3] for b in boxes)), (page.get_width(), page.get_height())))
+                start = text.find(word, start + 1)
+        return found
+    finally:
+        document.close()

@@ -12,16 +12,26 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brochures.builders.plan import Options
 from brochures.builders.record import RECORD_NAME
 from brochures.builders.work import JobResult, Task
 from brochures.builders.workers import shared_pool
+from brochures.problems import Problem
 from brochures.resources import LOCALES_DIR, STYLES_DIR, TEMPLATES_DIR
 
+if TYPE_CHECKING:
+    from brochures.builders.web_pages import TopicPage
 
-def render_and_write(task: Task) -> JobResult:
-    """The render workers' work: `tasks.run_task`, imported in the worker that runs it."""
+
+def render_and_write(task: Task | TopicPage) -> JobResult | tuple[dict[str, bytes], list[Problem]]:
+    """The render workers' work: `tasks.run_task`, imported in the worker that runs it; or a topic
+    page of the web edition (`web_pages.py`), so that it goes to a worker already warm."""
+    if not isinstance(task, Task):
+        from brochures.builders.web_pages import make_topic_page
+
+        return make_topic_page(task)
     from brochures.builders.tasks import run_task
 
     return run_task(task)

@@ -93,6 +93,7 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
                 result.failed[target.prefix + identity] = next(
                     (p.message for p in job_result.problems if p.severity == "error"), "not rendered")
                 notify("failed", target.prefix + identity, result.failed[target.prefix + identity])
+                target.failed_documents.add(f"{task.job.lang}/{task.job.name}")
                 continue
             finished[index] = job_result.outputs
             target.record.entries[identity] = _entry(task.job, stamp, job_result.outputs, target.options.out_dir)
@@ -113,8 +114,8 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
             failed_docs = {f"{job.lang}/{job.name}" for job in planned.jobs
                            if any(t.src_path in target.failed_sources for t in job.translations)}
             web, web_problems = build_web(target.catalogue, target.bundles, planned.jobs,
-                                          failed_docs | set(planned.unbuildable), target.options, target.record,
-                                          force, notify)
+                                          failed_docs | target.failed_documents | set(planned.unbuildable),
+                                          target.options, target.record, force, notify, max(1, jobs))
             result.web += web
             result.problems.extend(web_problems)
     result.problems = list(dict.fromkeys(result.problems))  # editions find the same problems again

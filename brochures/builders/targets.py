@@ -30,6 +30,7 @@ class Target:
     record: BuildRecord = field(default_factory=BuildRecord)
     planned: Plan | None = None  # its documents, once planned (the web edition lists them)
     failed_sources: set[Path] = field(default_factory=set)
+    failed_documents: set[str] = field(default_factory=set)  # "<lang>/<name>" whose rendering failed now
 
     @property
     def prefix(self) -> str:

@@ -16,6 +16,7 @@ from brochures.builders.work import JobResult, Output, RenderedFile, Task
 from brochures.content.settings import format_size, text_for
 from brochures.files import file_stamp, write_atomic
 from brochures.html.fonts import (
+    characters_named,
     font_face_css,
     font_problem,
     generated_text,
@@ -31,7 +32,7 @@ from brochures.html.page import (
     TopicContext,
     brand_css,
 )
-from brochures.html.sanitize import tel_href
+from brochures.html.phones import tel_href
 from brochures.html.topic import topic_context, typeset_optional
 from brochures.html.typography import typeset
 from brochures.pdf.urls import Roots
@@ -239,11 +240,12 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
                                    task.project_root / "styles")
     font_problems = _font_problems(job, topics, html, stylesheets, strict)
     problems.extend(font_problems)
-    reported = {p.message.split("'")[1] for p in font_problems + problems if p.message.startswith("character '")}
+    reported = {char for p in font_problems + problems for char in characters_named(p.message)}
     if has_errors(font_problems):
         return None
     rendered = render_pdf(html, job.src_path.parent, stylesheets, variant.page_css(),
-                          roots.plus(variant.readable_roots()), variant.pdf_variant)
+                          roots.plus(variant.readable_roots()), variant.pdf_variant, not variant.booklet_pages)
+    problems.extend(_overflow_problems(job, rendered.overflows, variant))
     for image, ppi in rendered.low_resolution:
         problems.append(Problem(Path(image), f"image '{Path(image).name}' prints at {ppi} ppi at its placed size "
                                              f"in {job.lang}/{job.name}.pdf, below {MIN_PPI} ppi, and will look "
@@ -267,6 +269,27 @@ def render_document(task: Task, topics: tuple[TopicContext, ...], variant: Varia
     if has_errors(problems):
         return None
     return data, rendered.pages, html
+
+
+def _overflow_problems(job: Job, overflows: tuple[tuple[str, str, bool], ...], variant: Variant) -> list[Problem]:
+    """What still runs off the page after fitting (`pdf/fit.py`), at the line of the topic that has it."""
+    problems = []
+    document = f"{job.lang}/{job.name}{variant.suffix}{'.booklet' * variant.booklet_pages}.pdf"
+    for what, needle, broken in overflows:
+        where = next(((t.src_path, t.body_line + offset) for t in job.translations
+                      for offset, line in enumerate(t.body.split("\n")) if needle and needle in line),
+                     (job.src_path, None))
+        tried = "smaller type" + ("" if variant.booklet_pages else " and a landscape page")
+        if broken:
+            message = (f"{what} is too wide for the page even with {tried}: in {document} its words are broken "
+                       "wherever they must to fit; split it into narrower tables, or shorten what its cells say")
+        elif what.startswith("the table"):
+            message = (f"{what} is too wide for the page even with {tried}: it runs off the page in {document}; "
+                       "split it into narrower tables, or shorten what its cells say")
+        else:
+            message = f"{what} is too wide for the page and runs off it in {document}; make it smaller or shorter"
+        problems.append(Problem(where[0], message, where[1], "warning"))
+    return problems
 
 
 def _font_problems(job: Job, topics: tuple[TopicContext, ...], html: str, stylesheets: list[Path],

@@ -98,14 +98,14 @@ def load_translation(src_path: Path, topic_id: str, lang: str, limits: Limits = 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (YAML text, body, file line where the body starts)."""
-    lines = text.splitlines(keepends=True)
+    lines = text.split("\n")  # as an editor counts lines: splitlines() also splits at U+000B, U+000C...
     if not lines or lines[0].strip() != "---":
         raise ContentError(
             Problem(path, f"{WHAT}: missing; start the file with a '---' line, then 'title: ...', then '---'", 1)
         )
     for index, line in enumerate(lines[1:], start=1):
         if line.strip() in ("---", "..."):
-            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+            return "".join(line + "\n" for line in lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
     raise ContentError(Problem(path, f"{WHAT}: not closed; add a '---' line after the last key", 1))
 
 

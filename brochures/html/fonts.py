@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import unicodedata
 from functools import lru_cache
 from html.parser import HTMLParser
 from io import BytesIO
@@ -261,8 +263,17 @@ def missing_characters(text: str) -> list[str]:
 
 def font_problem(char: str, where: str) -> str:
     """The message for a character no shipped font has, `where` naming what prints it."""
+    if unicodedata.category(char) == "Cc":
+        return f"invisible control character U+{ord(char):04X} {where}prints as an empty box; delete it"
     return (f"character '{char}' (U+{ord(char):04X}) {where}is in none of the shipped fonts "
             f"({FAMILY}, {SYMBOL_FAMILY}) and would print as an empty box; replace it")
+
+
+def characters_named(message: str) -> set[str]:
+    """The characters a `font_problem` message names (none for any other message)."""
+    if not message.startswith(("character '", "invisible control character")):
+        return set()
+    return {chr(int(code, 16)) for code in re.findall(r"U\+([0-9A-F]{4,6})", message)[:1]}
 
 
 def stylesheet_font_problems(stylesheets: list[Path], severity: Severity = "warning") -> list[Problem]:

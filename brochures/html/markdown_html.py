@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 
 import markdown
 from markdown.extensions import Extension
@@ -11,13 +12,22 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-EXTENSIONS = ["tables", "footnotes", "def_list", "attr_list", "sane_lists", "admonition", "toc"]
+from brochures.html.markdown_cost import CostGuard
+from brochures.html.markdown_dialect import CommonMarkReading, Definition, definitions
+
+EXTENSIONS = ["tables", "footnotes", "def_list", "attr_list", "sane_lists", "admonition", "toc", "fenced_code"]
 EXTENSION_CONFIGS = {
     # Topic ids and headings may be French: keep accents in anchors rather than dropping letters.
     "toc": {"slugify": slugify_unicode, "permalink": False},
     "footnotes": {"BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "{}"},
 }
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+@dataclass(frozen=True)
+class Converted:
+    html: str
+    definitions: list[Definition] = field(default_factory=list)  # link reference definitions, in order
 
 
 class _SectionLevels(Treeprocessor):
@@ -58,22 +68,26 @@ class _BrochureExtension(Extension):
         # Before "toc" (priority 5) so that anchors see the final levels.
         md.treeprocessors.register(_SectionLevels(md), "brochure_section_levels", 6)
         md.inlinePatterns.register(_LanguageSpan(LANGUAGE_SPAN_RE, md), "brochure_language_span", 175)
+        # Before "inline" (20): each paragraph's cost is known before it is read.
+        md.treeprocessors.register(CostGuard(md), "brochure_cost_guard", 25)
 
 
 _converters = threading.local()  # one per thread: a converter holds the document it is converting
 
 
-def markdown_to_html(body: str) -> str:
+def markdown_to_html(body: str) -> Converted:
     """Render the body; raw HTML passes through here and is sanitised by the next stage.
 
     The converter is made once per thread and reset between bodies (setting up its extensions
-    cost as much as converting a page); a reset leaves no footnote or heading of the last body.
+    cost as much as converting a page); a reset leaves no footnote, heading or definition of the
+    last body. Raises `markdown_cost.TooCostly` for a paragraph too costly to read.
     """
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         converter = _converters.markdown = markdown.Markdown(
-            extensions=[*EXTENSIONS, _BrochureExtension()],
+            extensions=[*EXTENSIONS, _BrochureExtension(), CommonMarkReading()],
             extension_configs=EXTENSION_CONFIGS,
             output_format="html",
         )
-    return converter.reset().convert(body)
+    html = converter.reset().convert(body)
+    return Converted(html, definitions(converter))

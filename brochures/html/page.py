@@ -38,8 +38,8 @@ from brochures.content.kit import Personal
 from brochures.files import FileRefused, file_stamp, read_inside
 from brochures.html.messages import Messages
 from brochures.html.pagination import balanced
+from brochures.html.phones import tel_href
 from brochures.html.qrcode import qr_svg
-from brochures.html.sanitize import tel_href
 from brochures.html.web_addresses import printed_address, web_address
 from brochures.problems import ContentError, Problem
 

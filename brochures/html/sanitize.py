@@ -3,7 +3,7 @@
 Markdown lets authors write raw HTML, and content comes from outside the clinic. Everything
 not on an allow-list is removed with a warning naming the file, the line and what was refused;
 nothing refused is fetched or printed as text. Images must be files inside the topic folder.
-Phone numbers in the text become `tel:` links so that a mailed PDF can dial them.
+Phone numbers in the text become `tel:` links (`phones.py`) so that a mailed PDF can dial them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from brochures.content.limits import DEFAULT_LIMITS, Limits
 from brochures.content.schema import LANG_TAG_RE
 from brochures.files import FileRefused, check_regular
 from brochures.html.decorative import as_background, image_problem, image_size, is_decorative
-from brochures.problems import Problem
+from brochures.html.phones import link_phones
+from brochures.problems import Problem, did_you_mean
 
 ALLOWED_TAGS = frozenset("""
     a abbr b blockquote br caption cite code col colgroup dd del div dl dt em figcaption figure
@@ -49,9 +50,6 @@ TAG_ATTRIBUTES = {
 LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
 TEXT_ALIGN_RE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
-# North American numbers, the kind our clinics print: 1-800-363-0063, (514) 555-0123, 514 555 0123.
-PHONE_RE = re.compile(r"(?<![\w+-])(?:\+?1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-])")
-NO_PHONE_LINKS = frozenset({"a", "code", "pre", "kbd"})
 NESTING_TAGS = frozenset({"ul", "ol", "blockquote", "dl"})  # what the 'nesting' limit counts
 DEPTH_PER_LEVEL = 4  # elements of any kind allowed per level of lists and quotes
 
@@ -61,18 +59,6 @@ class Sanitized:
     markup: Markup  # safe to insert into a template as is
     problems: list[Problem] = field(default_factory=list)
     text: str = ""  # all printed characters, for the font coverage check
-
-
-def tel_href(phone: str) -> str:
-    """A dialable `tel:` URI: international form for North American numbers, digits otherwise."""
-    digits = re.sub(r"\D", "", phone)
-    if phone.strip().startswith("+"):
-        return f"tel:+{digits}"
-    if len(digits) == 11 and digits.startswith("1"):
-        return f"tel:+{digits}"
-    if len(digits) == 10:
-        return f"tel:+1{digits}"
-    return f"tel:{digits}"
 
 
 def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: str = "",
@@ -85,8 +71,8 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: st
     clean tree's text (typography, terms) once phone numbers are links and so left alone.
     `uri` gives an image's URL (pdf/urls.py: the same wherever the content folder is).
     """
-    document = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{html}</body></html>",
-                               namespace_html_elements=False)
+    parser = tinyhtml5.parser.HTMLParser(namespace_html_elements=False)
+    document = parser.parse(f"<!DOCTYPE html><html><body>{html}</body></html>")
     root = document.find("body")
     assert root is not None
     nesting, depth = _nesting(root)
@@ -96,7 +82,9 @@ def sanitize(html: str, src_path: Path, body: str, body_line: int, id_prefix: st
         return Sanitized(Markup(""), [Problem(src_path, f"{what}, over the limit ({limits.hint('nesting')})")])
     cleaner = _Cleaner(src_path, body, body_line, limits, uri)
     cleaner.clean_children(root)
-    _link_phones(root)
+    cleaner.stray_end_tags(parser.errors)
+    cleaner.check_anchors(root)
+    link_phones(root)
     if finish is not None:
         finish(root)
     if id_prefix:
@@ -117,6 +105,10 @@ def _nesting(root: ET.Element) -> tuple[int, int]:
     return deepest_lists, deepest
 
 
+def _shortened(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -128,7 +120,7 @@ class _Cleaner:
         self.limits = limits
         self.uri = uri
         self.topic_dir = src_path.parent.resolve()
-        self.body_lines = body.splitlines()
+        self.body_lines = body.split("\n")  # as the file counts lines (splitlines also splits at U+000B)
         self.body_line = body_line
         self.cursor = 0  # body line of the last thing found: elements are cleaned in order
         self.problems: list[Problem] = []
@@ -163,8 +155,13 @@ class _Cleaner:
             tag = child.tag.lower()
             if tag in DROPPED_TAGS or tag not in ALLOWED_TAGS:
                 dropped = tag in DROPPED_TAGS
-                self.refuse(f"<{tag}", f"removed <{tag}>: raw HTML of this kind is not allowed in content"
-                            + ("" if dropped else "; its text is kept"))
+                text = " ".join("".join(child.itertext()).split())
+                if dropped and text:
+                    what = f"removed <{tag}> and the text it holds ('{_shortened(text)}')"
+                else:
+                    what = f"removed <{tag}>"
+                self.refuse(f"<{tag}", f"{what}: raw HTML of this kind is not allowed in content"
+                            + ("; its text is kept" if text and not dropped else ""))
                 _remove(parent, child, keep_children=not dropped)
                 continue
             if "footnote-backref" in child.get("class", ""):
@@ -198,6 +195,28 @@ class _Cleaner:
                 self.refuse((f"lang={value}", f'lang="{value}"', "lang="),
                             f"removed lang '{value[:20]}' from <{tag}>: give a language code such as fr, en or en-CA")
 
+    def stray_end_tags(self, errors: list[tuple[tuple[int, int], str, dict]]) -> None:
+        """An end tag that closes nothing the writer opened vanishes as HTML says: the writer is told."""
+        for _, code, data in errors:
+            name = str(data.get("name", "")).lower()
+            if code == "unexpected-end-tag" and name and any(f"</{name}" in line.lower() for line in self.body_lines):
+                self.cursor = 0
+                self.refuse(f"</{name}", f"removed the end tag '</{name}>': it closes no <{name}> opened before it")
+
+    def check_anchors(self, root: ET.Element) -> None:
+        """A link to a section of this topic that has no such section loses its target, with a line
+        in the writer's terms (WeasyPrint would only say it found no anchor)."""
+        ids = {el.get("id", "") for el in root.iter()} - {""}
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if len(href) > 1 and href.startswith("#") and unquote(href[1:]) not in ids:
+                name = unquote(href[1:])
+                self.cursor = 0
+                self.refuse(href, f"link to '{_shortened(href)}': no heading '{_shortened(name)}' in this topic "
+                                  f"({did_you_mean(name, (i for i in ids if not i.startswith('fn')))}); "
+                                  "its text prints without a link")
+                del link.attrib["href"]
+
     def allowed_href(self, href: str) -> bool:
         href = href.strip()
         if href.startswith("#"):
@@ -206,8 +225,8 @@ class _Cleaner:
         if scheme in LINK_SCHEMES:
             return True
         kind = f"'{scheme}:' link" if scheme else "link to a file"
-        self.refuse(href, f"removed {kind} '{href[:60]}': a PDF may only link to web pages, "
-                          "email addresses, phone numbers and its own sections")
+        self.refuse(href.split("\n", 1)[0], f"removed {kind} '{_shortened(href)}': a PDF may only link to web "
+                                            "pages, email addresses, phone numbers and its own sections")
         return False
 
     def clean_image(self, img: ET.Element) -> bool:
@@ -297,53 +316,3 @@ def _remove(parent: ET.Element, child: ET.Element, keep_children: bool) -> None:
         else:
             previous = parent[index - 1]
             previous.tail = (previous.tail or "") + lead
-
-
-def _link_phones(el: ET.Element) -> None:
-    """Link phone numbers in the cleaned tree, except inside links and code.
-
-    A pass of its own, after cleaning: removing an element moves its text into a neighbour
-    already visited, and that text must be linked too.
-    """
-    if el.tag in NO_PHONE_LINKS:
-        return
-    for child in list(el):
-        _link_phones(child)
-        _link_phones_in_tail(el, child)
-    _link_phones_in_text(el)
-
-
-def _phone_parts(text: str) -> list[str | ET.Element]:
-    parts: list[str | ET.Element] = []
-    position = 0
-    for match in PHONE_RE.finditer(text):
-        parts.append(text[position:match.start()])
-        link = ET.Element("a", {"href": tel_href(match.group()), "class": "tel"})
-        link.text = match.group()
-        parts.append(link)
-        position = match.end()
-    parts.append(text[position:])
-    return parts
-
-
-def _link_phones_in_text(el: ET.Element) -> None:
-    if not el.text or not PHONE_RE.search(el.text):
-        return
-    parts = _phone_parts(el.text)
-    el.text = parts[0]  # type: ignore[assignment]
-    for offset, (link, after) in enumerate(zip(parts[1::2], parts[2::2])):
-        assert isinstance(link, ET.Element)
-        link.tail = after  # type: ignore[assignment]
-        el.insert(offset, link)
-
-
-def _link_phones_in_tail(parent: ET.Element, child: ET.Element) -> None:
-    if not child.tail or not PHONE_RE.search(child.tail):
-        return
-    parts = _phone_parts(child.tail)
-    child.tail = parts[0]  # type: ignore[assignment]
-    position = list(parent).index(child) + 1
-    for offset, (link, after) in enumerate(zip(parts[1::2], parts[2::2])):
-        assert isinstance(link, ET.Element)
-        link.tail = after  # type: ignore[assignment]
-        parent.insert(position + offset, link)

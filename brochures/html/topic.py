@@ -8,14 +8,17 @@ from typing import Callable
 
 from brochures.content.catalogue import Catalogue
 from brochures.content.frontmatter import Source, Translation
+from brochures.content.limits import Limits
 from brochures.content.review import next_review
 from brochures.html.callouts import mark_urgent_callouts
 from brochures.html.checklists import mark_task_items
 from brochures.html.fonts import font_problem, missing_characters
+from brochures.html.markdown_cost import TooCostly, check_nesting
 from brochures.html.markdown_html import markdown_to_html
 from brochures.html.page import RelatedTopic, TopicContext
 from brochures.html.pagination import mark_pagination
-from brochures.html.sanitize import sanitize, tel_href
+from brochures.html.phones import tel_href
+from brochures.html.sanitize import sanitize
 from brochures.html.terms import mark_terms
 from brochures.html.typography import typeset, typeset_tree
 from brochures.problems import Problem
@@ -52,13 +55,7 @@ def topic_context(catalogue: Catalogue, translation: Translation,
             mark_terms(root, site.no_hyphenation)
         mark_task_items(root, translation.topic_id)
 
-    deep: list[Problem] = []
-    try:
-        html = markdown_to_html(translation.body)
-    except RecursionError:
-        html = ""
-        deep.append(Problem(src, "lists or quotes are nested too deeply to be read "
-                                 f"({site.limits.hint('nesting')})", translation.body_line))
+    html, deep = _converted(translation, site.limits, strict)
     clean = sanitize(html, src, translation.body, translation.body_line,
                      id_prefix=f"{translation.topic_id}--", finish=finish, limits=site.limits, uri=uri)
     problems = deep + list(clean.problems)
@@ -82,8 +79,37 @@ def topic_context(catalogue: Catalogue, translation: Translation,
     printed_text = " ".join(filter(None, [topic.title, topic.subtitle, topic.summary,
                                           *(s.title for s in topic.sources), clean.text]))
     for char in missing_characters(printed_text):
-        problems.append(Problem(src, font_problem(char, ""), severity="error" if strict else "warning"))
+        problems.append(Problem(src, font_problem(char, ""), _line_of(translation, char),
+                                severity="error" if strict else "warning"))
     return topic, problems
+
+
+def _converted(translation: Translation, limits: Limits, strict: bool) -> tuple[str, list[Problem]]:
+    """The body as HTML, and what the writer must know about it: link definitions that print
+    nothing, or Markdown too costly or too deeply nested to read (then no HTML)."""
+    src, body = translation.src_path, translation.body
+    try:
+        check_nesting(body, limits.nesting)
+        converted = markdown_to_html(body)
+    except TooCostly as exc:
+        hint = f" ({limits.hint('nesting')})" if "nested" in exc.message else ""
+        return "", [Problem(src, exc.message + hint, _line_of(translation, exc.needle))]
+    except RecursionError:
+        return "", [Problem(src, "emphasis or links are nested too deeply to be read; remove some of the "
+                                 "'*', '_' or '[' inside each other", translation.body_line)]
+    problems = [Problem(src, f"'{d.text}' reads as a link definition and does not print; write "
+                             f"'\\[{d.label}]:' to print it", _line_of(translation, d.first_line),
+                        "error" if strict else "warning")
+                for d in converted.definitions if not d.used]
+    return converted.html, problems
+
+
+def _line_of(translation: Translation, needle: str) -> int | None:
+    """The file line of the first body line holding `needle`."""
+    for offset, line in enumerate(translation.body.split("\n")):
+        if needle in line or needle in line.expandtabs(4):
+            return translation.body_line + offset
+    return None
 
 
 def locales_dirs(catalogue: Catalogue) -> list[Path]:

@@ -20,8 +20,10 @@ with quick_library_lookup():  # first, before this stage's other modules import 
 from brochures.files import FileRefused, read_inside
 from brochures.html.fonts import STYLESHEET_BYTES, font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
+from brochures.pdf.fit import fit_to_page
 from brochures.pdf.forms import finish_fields, has_form
 from brochures.pdf.images import PreparedImages
+from brochures.pdf.list_numbers import number_lists
 from brochures.pdf.origins import recording
 from brochures.pdf.structure import finish
 from brochures.pdf.urls import Roots
@@ -55,6 +57,8 @@ class RenderedPdf:
     refused_urls: tuple[str, ...]
     warnings: tuple[str, ...]  # what WeasyPrint itself complained about
     low_resolution: tuple[tuple[str, int], ...] = ()  # (image file path, ppi) below MIN_PPI
+    # (what runs off the page, text to find it by, True for a table that fits only with words broken)
+    overflows: tuple[tuple[str, str, bool], ...] = ()
 
 
 class _Collect(logging.Handler):
@@ -112,8 +116,11 @@ def _read_stylesheet(path: Path, allowed_roots: tuple[Path, ...]) -> str:
 
 
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str,
-               roots: Roots | list[Path], pdf_variant: str = "pdf/ua-1") -> RenderedPdf:
+               roots: Roots | list[Path], pdf_variant: str = "pdf/ua-1", landscape: bool = True) -> RenderedPdf:
     """Render `html` whose relative URLs resolve in `base_dir`; `page_css` comes last (paper size).
+
+    What would run off the page is fitted (`fit.py`; `landscape`: a wide table may get a landscape
+    page), and what still does is returned.
 
     Only files under `roots` are read, through their fixed URLs (a plain list of folders gets
     unnamed ones). The PDF identifier derives from the input, so the same page gives the same
@@ -132,9 +139,11 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
     logger.addHandler(collector)
     try:
         images = PREPARED_IMAGES.cache_for(roots, fetcher)
-        document = HTML(string=html, base_url=roots.uri(base_dir) + "/", url_fetcher=fetcher).render(
-            stylesheets=css, font_config=font_config, color_profiles=color_profiles, cache=images, **options
-        )
+        page = HTML(string=html, base_url=roots.uri(base_dir) + "/", url_fetcher=fetcher)
+        number_lists(page.etree_element)
+        document, overflowing = fit_to_page(lambda: page.render(
+            stylesheets=css, font_config=font_config, color_profiles=color_profiles, cache=images, **options),
+            page.etree_element, landscape)
         PREPARED_IMAGES.keep(images)
         if pdf_variant.startswith("pdf/x"):
             document.metadata.created = document.metadata.modified = FIXED_DATE
@@ -148,7 +157,8 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
     finally:
         logger.removeHandler(collector)
     refused = tuple(dict.fromkeys(css_fetcher.refused + fetcher.refused))  # a stylesheet's, every time
-    return RenderedPdf(data, len(document.pages), refused, tuple(collector.messages), low)
+    return RenderedPdf(data, len(document.pages), refused, tuple(collector.messages), low,
+                       tuple((o.what, o.needle, o.broken) for o in overflowing))
 
 
 def low_resolution_images(document: Document) -> list[tuple[str, int]]:

@@ -51,23 +51,29 @@ class _Tree(StructureTree):
         self.decorative: set[tuple[int, int]] = set()  # (page, MCID) of decoration
 
     def merge(self, kids: list) -> list:
-        """Join consecutive fragments of one HTML element; drop headers repeated on a new page."""
-        out: list = []
+        """Join consecutive fragments of one HTML element; drop headers repeated on a new page.
+
+        The fragments of an element are gathered first and joined once, so that a list over a
+        hundred pages costs as much as its items (joining page by page made it quadratic)."""
+        groups: list[list] = []  # an element and its fragments on the next pages
         first_seen: dict[tuple[int, str, str], object] = {}
         for kid in kids:
             key = self.key(kid)
-            previous = out[-1] if out else None
-            if key is not None and previous is not None and self.key(previous) == key \
-                    and self.page(kid) != self.page(previous):
-                self.set_kids(previous, self.merge(self.kids(previous) + self.moved_kids(kid)))
+            first = groups[-1][0] if groups else None
+            if key is not None and first is not None and self.key(first) == key and self.page(kid) != self.page(first):
+                groups[-1].append(kid)
                 continue
             if key is not None and key[2] in ("/THead", "/TFoot") and key in first_seen:
                 self.map_header_ids(kid, first_seen[key])
                 continue  # its content becomes an artifact: nothing in the tree reaches it
             if key is not None:
                 first_seen.setdefault(key, kid)
-            out.append(kid)
-        return out
+            groups.append([kid])
+        for first, *fragments in groups:
+            if fragments:
+                self.set_kids(first, self.merge(self.kids(first) + [moved for fragment in fragments
+                                                                    for moved in self.moved_kids(fragment)]))
+        return [first for first, *_ in groups]
 
     def map_header_ids(self, repeated, kept) -> None:
         ids = [[cell.ID for cell in self.walk(node) if cell.get("/S") == NAMES.TH and "/ID" in cell]
@@ -242,14 +248,14 @@ def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
         marked, objects = _parent_tree(tree, document)
         read, chains = whole_words(origins)
         label_words(pdf, marked, read, chains)
-        nums = Array()
+        nums: list = []  # made into an Array once: extending a pikepdf Array copies it (quadratic)
         for index in range(len(pdf.pages)):
             reached = marked.get(index, {})
             nums.extend([index, Array([reached.get(mcid) for mcid in range(max(reached, default=-1) + 1)])])
             pdf.pages[index].obj.StructParents = index
         for key in sorted(objects):
             nums.extend([key, objects[key]])
-        root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+        root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
         root.ParentTreeNextKey = max([len(pdf.pages) - 1, *objects]) + 1
         mark_content(pdf, marked, read, tree.decorative)
         _describe_links(pdf, origins, tree.dropped_annotations)

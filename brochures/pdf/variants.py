@@ -16,6 +16,7 @@ PAGE_SIZES = {
     ("a4", True): "148mm 210mm",
 }
 BLEED = "3mm"
+WIDE_TABLE_PAGE = "wide-table"  # the named page of a table turned landscape (brochure.css)
 # The output intent of print-shop files: a CMYK printer profile from a Debian package
 # (libgs-common, installed by `make`), never downloaded. PDF/X-4 is what shops accept today:
 # it keeps transparency and RGB colours, converted by the shop's RIP with this profile.
@@ -63,6 +64,8 @@ class Variant:
     def page_css(self) -> str:
         size = PAGE_SIZES[(self.paper, self.booklet_pages)]
         css = f"@page {{ size: {size}; }}"
+        if not self.booklet_pages:  # a table too wide for the page gets a landscape one (pdf/fit.py)
+            css += f" @page {WIDE_TABLE_PAGE} {{ size: {' '.join(reversed(size.split()))}; }}"
         if self.print_marks:  # the crop marks are drawn outside the bleed by pdf/printshop.py
             css += f" @page {{ bleed: {BLEED}; }}"
             css += (f' @color-profile device-cmyk {{ src: url("{CMYK_PROFILE.as_uri()}"); '

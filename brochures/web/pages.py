@@ -39,6 +39,7 @@ class Entry:
     href: str | None  # its web page (bundles have none)
     downloads: tuple[Download, ...]
     kind: str  # "topic" or "bundle"
+    available: bool = True  # False: a topic whose page could not be made (its brochure failed)
 
 
 @dataclass(frozen=True)

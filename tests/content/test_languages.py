@@ -43,7 +43,7 @@ def test_check_warns_about_a_source_in_the_other_language_without_lang(catalogue
 
 def test_markdown_marks_a_phrase_and_a_block_in_another_language():
     html = markdown_to_html("Ask for [la *carte* soleil]{lang=fr} or [x]{: lang='fr-CA' }, "
-                            "not [a link](https://example.org).\n\nUn paragraphe.\n{: lang=fr }\n")
+                            "not [a link](https://example.org).\n\nUn paragraphe.\n{: lang=fr }\n").html
     assert '<span lang="fr">la <em>carte</em> soleil</span>' in html
     assert '<span lang="fr-CA">x</span>' in html and '<a href="https://example.org">a link</a>' in html
     assert '<p lang="fr">Un paragraphe.</p>' in html

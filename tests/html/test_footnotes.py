@@ -34,7 +34,7 @@ After the list.
 
 
 def tree(markdown: str) -> ET.Element:
-    document = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{markdown_to_html(markdown)}</body></html>",
+    document = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{markdown_to_html(markdown).html}</body></html>",
                                namespace_html_elements=False)
     return document.find("body")
 

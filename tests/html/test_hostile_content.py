@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from brochures.html.sanitize import tel_href
+from brochures.html.phones import tel_href
 from brochures.pdf.fetcher import LocalFileFetcher
 from tests.conftest import pdf_text
 

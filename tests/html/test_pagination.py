@@ -13,7 +13,7 @@ from brochures.html.pagination import balanced, mark_pagination
 
 
 def tree(markdown: str) -> ET.Element:
-    document = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{markdown_to_html(markdown)}</body></html>",
+    document = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{markdown_to_html(markdown).html}</body></html>",
                                namespace_html_elements=False)
     return document.find("body")
 
