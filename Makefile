@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed
 # printed QR code in the tests; qpdf to check the structure of print-only booklets in the tests;
 # libgs-common for the CMYK printer profile (default_cmyk.icc) that print-shop PDF/X files carry as
 # their output intent; ghostscript to print filled forms in the tests; chromium and chromium-driver for
-# the browser tests of the web edition and the screenshots. axe-core, pdfjs-dist and commonmark-spec
-# come from the npm registry with the npm of the machine's Node.js (Debian's npm package would conflict
-# with it).
-DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common ghostscript chromium chromium-driver
+# the browser tests of the web edition and the screenshots; openssl for the certificates of the mail
+# server the kit-mailing tests start. axe-core, pdfjs-dist and commonmark-spec come from the npm
+# registry with the npm of the machine's Node.js (Debian's npm package would conflict with it).
+DEBIAN_PACKAGES := libharfbuzz-subset0 poppler-utils zbar-tools qpdf libgs-common ghostscript chromium chromium-driver \
+                   openssl
 AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: all build test wheel system-deps readme-picture screenshots clean
@@ -33,7 +34,7 @@ build: $(STAMP) system-deps
 
 system-deps:
 	@command -v pdftoppm >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null \
-	  && command -v qpdf >/dev/null && command -v gs >/dev/null \
+	  && command -v qpdf >/dev/null && command -v gs >/dev/null && command -v openssl >/dev/null \
 	  && test -f /usr/share/color/icc/ghostscript/default_cmyk.icc \
 	  && [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
 	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset || { \

@@ -195,7 +195,8 @@ Make one PDF for one patient: a cover letter in the patient's language (greeting
 place, direct line, a note from the care team and the contents), the chosen brochures as in a
 bundle, and a page for the patient's questions. The patient's details are written to --output
 and nowhere else: no build record, cache, log or temporary file holds them, nor the PDF's title
-and metadata. --password-file locks the PDF with a password (AES-256).
+and metadata. --password-file locks the PDF with a password (AES-256). --patients makes a kit
+for each row of a CSV list, and --send mails each, locked, through the clinic's mail server.
 """
 KIT_EPILOG = """\
 examples:
@@ -203,13 +204,17 @@ examples:
       --appointment "2026-03-14 09:30" --place "Pavilion B, room 204" --output kit.pdf
   brochures kit --bundle starting-immunotherapy --lang fr --large-print --output trousse.pdf \\
       --password-file - < password.txt
+  brochures kit --patients list.csv --output-dir kits --send --dry-run   every row's kit, its message
 
 On a computer other people use, remember that they can see a command line (and so the name
-and the note) while it runs; `brochures serve` has a form for kits that keeps them off it.
+and the note) while it runs; `brochures serve` has a form for kits that keeps them off it, and
+--patients reads them from a file.
 
 exit status: 0 when the kit was written; 2 when the request is wrong (an unknown topic, a
 language a topic lacks, a date that is none, a note too long); 1 when the kit could not be
-made or written. No file is written unless the whole kit was made.
+made or written. No file is written unless the whole kit was made. With --patients: 0 when
+every row's kit was written (and sent), 1 when a row failed or a kit was not sent, 2 when the
+list or the options are wrong and nothing was made.
 """
 
 
@@ -229,7 +234,7 @@ def kit_parser() -> argparse.ArgumentParser:
                                 epilog=KIT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
                                 allow_abbrev=False)  # `--password x` must never be taken for --password-file
     p.add_argument("topics", nargs="*", metavar="TOPIC", help="topic ids, in the order they print")
-    p.add_argument("--output", "-o", type=Path, required=True, metavar="FILE",
+    p.add_argument("--output", "-o", type=Path, metavar="FILE",
                    help="the PDF to write; an existing file is replaced only once the kit is made")
     p.add_argument("--bundle", default="", metavar="ID", help="the topics of this bundle of bundles.yaml, "
                                                               "then any TOPIC named")
@@ -251,6 +256,22 @@ def kit_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE",
                    help="lock the PDF with the password on the first line of FILE ('-': standard input, "
                         "or a prompt at a terminal); never a password on the command line")
+    many = p.add_argument_group("a kit for each patient of a list (the options above but --output and "
+                                 "--patient-name are every row's, where its cell is empty)")
+    many.add_argument("--patients", type=Path, metavar="FILE.csv",
+                      help="a CSV file with a header row; columns: id (names <id>.pdf), name, lang, topics or "
+                           "bundle, appointment, place, direct_line, note, large_print, email, password")
+    many.add_argument("--output-dir", type=Path, metavar="DIR", help="the folder to write <id>.pdf into")
+    many.add_argument("--send", action="store_true",
+                      help="mail each kit, locked, to its row's email through site.yaml 'mail:' (the server's "
+                           "password in the environment variable BROCHURES_SMTP_PASSWORD)")
+    many.add_argument("--dry-run", action="store_true",
+                      help="as --send, but write each message to <id>.eml in DIR instead of sending it")
+    many.add_argument("--only", nargs="+", default=[], metavar="ID",
+                      help="only the rows with these ids (to send again those a run did not send)")
+    many.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                      help="render in N worker processes (default: the number of cores)")
+    many.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     p.add_argument("--password", action=_Refused, why="--password: other users can read a command line; put "
                    "the password in a file and give --password-file FILE (or - for standard input)")
     p.add_argument("--html", action=_Refused, why="--html is refused for kits: the page would be a second "

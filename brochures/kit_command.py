@@ -8,32 +8,38 @@ and readable by its owner only, since it holds the patient's details.
 
 from __future__ import annotations
 
-import getpass
+import argparse
 import os
 import sys
 from pathlib import Path
 
 from brochures.arguments import content_folder, kit_parser
-from brochures.builders.kit import bug_line, make_kit, start_worker
+from brochures.builders.kit import KIT_FILE_MODE, bug_line, make_kit, start_worker
 from brochures.builders.report import print_problems
 from brochures.content.catalogue import load_catalogue
 from brochures.content.kit import KitForm, RequestError
 from brochures.content.settings import format_size
 from brochures.files import write_atomic
+from brochures.password_input import read_password
 from brochures.problems import ContentError, Problem
-
-PASSWORD_FILE_BYTES = 4096
-KIT_FILE_MODE = 0o600  # the patient's details: not for the computer's other users
 
 
 def run(argv: list[str]) -> int:
     args = kit_parser().parse_args(argv)
-    start_worker()
     content = content_folder(args.content)
+    if args.patients is not None:
+        from brochures.merge_command import run as run_list
+
+        return run_list(args, content)
+    problem = _single_problem(args)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    start_worker()
     problem = _output_problem(args.output, content)
     password = None
     if problem is None and args.password_file is not None:
-        password, problem = read_password(args.password_file)
+        password, problem = read_password(args.password_file, content)
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
@@ -66,6 +72,17 @@ def run(argv: list[str]) -> int:
     return 0
 
 
+def _single_problem(args: argparse.Namespace) -> str | None:
+    """Why the options of a list are given without one, or a kit without its file; None when right."""
+    given = [option for option, value in (("--output-dir", args.output_dir), ("--send", args.send),
+                                          ("--dry-run", args.dry_run), ("--only", args.only)) if value]
+    if given:
+        return f"{given[0]}: goes with --patients FILE.csv, a kit for each row of a list"
+    if args.output is None:
+        return "--output: name the PDF to write (or give --patients FILE.csv and --output-dir DIR for a list)"
+    return None
+
+
 def _output_problem(output: Path, content: Path) -> str | None:
     """Why the kit may not be written to `output`, in one line; None when it may."""
     if output.is_dir():
@@ -75,32 +92,3 @@ def _output_problem(output: Path, content: Path) -> str | None:
         return ("--output: the file would be inside the content folder, which a build reads and others may "
                 "share; write the kit elsewhere")
     return None
-
-
-def read_password(source: str) -> tuple[str | None, str | None]:
-    """(the password, None), or (None, why not): the first line of a file, of standard input, or
-    typed twice at a terminal prompt; never echoed, never repeated in a message."""
-    if source == "-" and sys.stdin.isatty():
-        first = getpass.getpass("Password for the kit: ")
-        if getpass.getpass("The same password again: ") != first:
-            return None, "--password-file: the two passwords differ; nothing was written"
-        text = first
-    else:
-        try:
-            if source == "-":
-                data = sys.stdin.buffer.read(PASSWORD_FILE_BYTES + 1)
-            else:
-                with open(source, "rb") as file:
-                    data = file.read(PASSWORD_FILE_BYTES + 1)
-        except OSError as exc:
-            return None, f"--password-file: cannot read {source}: {exc.strerror}"
-        if len(data) > PASSWORD_FILE_BYTES:
-            return None, "--password-file: more than a password; its first line is the password, nothing else"
-        try:
-            text = data.decode("utf-8").split("\n", 1)[0].removesuffix("\r")
-        except UnicodeDecodeError:
-            return None, "--password-file: not UTF-8 text; save the file as UTF-8"
-    from brochures.pdf.encrypt import password_problem
-
-    why = password_problem(text)
-    return (None, f"--password-file: {why}") if why else (text, None)

@@ -1,7 +1,8 @@
-"""Nothing kept: a kit made with a patient name that appears nowhere else, through the command and
-through `serve`, then every folder a run can write to is searched for it (the content folder, the
-output folder, the per-user cache, the temporary folder, the home folder): it is only in the file
-the user named, and in no line the processes printed."""
+"""Nothing kept: a kit made with a patient name that appears nowhere else, through the command, through
+`serve` and for a list of patients sent by mail, then every folder a run can write to is searched
+for it (the content folder, the output folder, the per-user cache, the temporary folder, the home
+folder): it is only in the files the user asked for (and the messages sent), and in no line the
+processes printed."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import ROOT, SAMPLE_CONTENT
+from tests.mailserver import PASSWORD, USERNAME, MailServer, make_certificates
 from tests.running import Running
 
 SECRET = "Quenbyxoltrude Vandersnarl"  # two words in no file of the project, nor of the machine
@@ -129,3 +131,40 @@ def test_serve_keeps_the_patient_nowhere_and_logs_nothing(machine):
     assert holding(machine["kits"]) == [machine["kits"] / "downloaded.pdf"]
     assert searched(machine) == []
     assert list(machine["tmp"].iterdir()) == []
+
+
+def test_kits_for_a_list_keep_the_patients_nowhere_but_in_the_kits_and_the_messages(machine, tmp_path):
+    """A list of three rows (one wrong) sent through a mail server: the names are in the locked kits
+    and in what the server received, and in no other file, folder or printed line."""
+    ca, cert, key = make_certificates(tmp_path)
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "patients.csv").write_text(
+        "id;name;lang;topics;place;note;email;password\n"
+        f"p-1;{SECRET};fr;immunotherapy;{PLACE};{NOTE};qv@example.org;pomme-nuage-17\n"
+        f"p-2;{WORDS[1]} {WORDS[0]};en;surgery;;{NOTE};vq@example.org;harbour-lantern-42\n"
+        f"p-3;{SECRET};en;immunotherap;;;q3@example.org;garden-violin\n", encoding="utf-8")
+    before = (lists / "patients.csv").read_bytes()
+    kits = machine["kits"] / "sent"
+    with MailServer(cert, key) as server:
+        site = machine["content"] / "site.yaml"
+        site.write_text(site.read_text(encoding="utf-8") + f"mail:\n  host: 127.0.0.1\n  port: {server.port}\n"
+                        f"  from: care@example.org\n  username: {USERNAME}\n  ca_file: {ca}\n", encoding="utf-8")
+        run = subprocess.run([sys.executable, str(ROOT / "build.py"), "kit", "--content", str(machine["content"]),
+                              "--patients", str(lists / "patients.csv"), "--output-dir", str(kits), "--send", "-j", "2"],
+                             cwd=machine["kits"], env={**environment(machine), "BROCHURES_SMTP_PASSWORD": PASSWORD},
+                             capture_output=True, text=True, timeout=TIMEOUT)
+    assert run.returncode == 1 and "patients.csv:4: unknown topic 'immunotherap'" in run.stderr, run.stderr
+    assert not any(word in run.stdout + run.stderr for word in WORDS), "no printed line names a patient"
+    assert sorted(path.name for path in kits.iterdir()) == ["p-1.pdf", "p-2.pdf"], "nothing but the kits"
+    assert list(machine["kits"].iterdir()) == [kits], "nothing in the folder the command ran in"
+    assert holding(kits) == [], "locked: the names are not in the files' bytes"
+    for kit_id, password in (("p-1", "pomme-nuage-17"), ("p-2", "harbour-lantern-42")):
+        text = subprocess.run(["pdftotext", "-upw", password, str(kits / f"{kit_id}.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert all(word in text for word in WORDS)
+    assert len(server.received) == 2 and all(WORDS[1] in r.message.get_body(("plain",)).get_content()
+                                             for r in server.received), "the messages greet the patients"
+    assert searched(machine) == [], "not in the content, output, cache, temporary or home folders"
+    assert list(machine["tmp"].iterdir()) == [], "the render workers' temporary folder is gone"
+    assert sorted(lists.iterdir()) == [lists / "patients.csv"] and (lists / "patients.csv").read_bytes() == before

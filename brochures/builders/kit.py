@@ -30,6 +30,7 @@ from brochures.resources import DATA_ROOT
 
 TEMPLATE = "kit.html.j2"
 NAME = "kit"
+KIT_FILE_MODE = 0o600  # the patient's details: not for the computer's other users
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,23 @@ def bug_line(exc: BaseException) -> str:
 def make_kit(catalogue: Catalogue, form: KitForm, large_print: bool = False, paper: str | None = None,
              project_root: Path = DATA_ROOT) -> Kit:
     """The kit as PDF bytes; a `ContentError` with every problem when it cannot be made."""
+    check_site(catalogue)
+    bundles = load_bundles(catalogue) if form.bundle else Bundles()
+    return finished(_run(kit_task(catalogue, bundles, form, large_print, paper, project_root)))
+
+
+def check_site(catalogue: Catalogue) -> None:
+    """A `ContentError` when site.yaml is wrong: no kit is made with a wrong phone number."""
     site_problems = [p for p in catalogue.problems if p.severity == "error"
                      and p.path is not None and p.path.name == "site.yaml"]
     if site_problems:
         raise ContentError(*site_problems)
-    request = read_request(form, catalogue, load_bundles(catalogue) if form.bundle else Bundles())
+
+
+def kit_task(catalogue: Catalogue, bundles: Bundles, form: KitForm, large_print: bool = False,
+             paper: str | None = None, project_root: Path = DATA_ROOT) -> Task:
+    """The render task of a kit; a `RequestError` with every mistake in the request."""
+    request = read_request(form, catalogue, bundles)
     unprintable = [Problem(None, f"{option}: the character U+{ord(char):04X} is in none of the shipped fonts "
                                  "and would print as an empty box; write it with other letters")
                    for option, text in request.personal.texts().items() for char in missing_characters(text)[:1]]
@@ -86,8 +99,11 @@ def make_kit(catalogue: Catalogue, form: KitForm, large_print: bool = False, pap
     # out_dir only names the rendered file in messages ("kit.pdf"): nothing is written there
     options = Options(content_dir=catalogue.content_dir, out_dir=Path("."), large_print=large_print, paper=paper)
     variant = Variant(paper=paper or site.paper, large_print=large_print)
-    task = Task(catalogue, job, variant, options, project_root, personal=request.personal)
-    result = _run(task)
+    return Task(catalogue, job, variant, options, project_root, personal=request.personal)
+
+
+def finished(result: JobResult) -> Kit:
+    """The kit a render task gave back; a `ContentError` when it failed."""
     if has_errors(result.problems) or not result.files:
         raise ContentError(*(result.problems or [Problem(None, "the kit was not made")]))
     file = result.files[0]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from brochures.content.branding import Branding, read_colors, read_email, read_logo
 from brochures.content.limits import DEFAULT_LIMITS, Limits, read_limits
+from brochures.content.mail_settings import MailSettings, read_mail
 from brochures.content.schema import (
     LANG_RE,
     TERM_RE,
@@ -29,7 +30,7 @@ DEFAULT_LANGUAGES = ("en", "fr")
 SITE_KEYS = ("organisation", "phone", "website", "paper", "languages",
              "mail_limit", "logo", "colors", "address", "email", "hours", "online_url", "web_address",
              "readability", "typography", "source_language", "no_hyphenation", "review_months", "limits",
-             "hyphenation")
+             "hyphenation", "mail")
 # Clear Print: no word is ever split ("none"); "long-words" lets words of 12 letters or more break.
 HYPHENATION = ("none", "long-words")
 ONLINE_URL_FIELDS = ("{lang}", "{topic}")
@@ -63,6 +64,7 @@ class Site:
     review_months: int = REVIEW_MONTHS  # an approved text is due for review this long after 'reviewed'
     limits: Limits = DEFAULT_LIMITS  # on the work one document may cause (limits.py)
     hyphenation: str = "none"  # or "long-words"; names of medicines are never hyphenated
+    mail: MailSettings | None = None  # the clinic's mail server, for `kit --send` (mail_settings.py)
 
     def organisation_for(self, lang: str) -> str | None:
         return text_for(self.organisation, lang)
@@ -113,6 +115,7 @@ def load_site(content_dir: Path) -> Site:
         hyphenation=_hyphenation(mapping, what),
         review_months=_review_months(mapping, what),
         limits=limits,
+        mail=read_mail(mapping, what, content_dir),
     )
     if mapping.problems:
         raise ContentError(*mapping.problems)

@@ -23,6 +23,7 @@ from jinja2.ext import babel_extract
 from brochures.content.settings import DEFAULT_CONVENTION
 from brochures.files import FileRefused, read_inside
 from brochures.html.callouts import URGENT_CALLS
+from brochures.html.mail_text import MAIL_MESSAGES
 from brochures.html.typography import typeset
 from brochures.problems import ContentError, Problem
 
@@ -111,13 +112,15 @@ def load_messages(locales_dirs: Path | Sequence[Path], lang: str, convention: st
 
 
 def template_messages(template_dirs: Sequence[Path]) -> dict[str, tuple[Path, int]]:
-    """Every layout message the templates use, with where it first appears.
+    """Every layout message the templates use (and the kit's e-mail), with where it first appears.
 
     Read with Jinja2's Babel extractor, so that `check` finds catalogue gaps without rendering.
     """
     found: dict[str, tuple[Path, int]] = {}
     for text in URGENT_CALLS.values():  # added to the body by the HTML stage
         found[text] = (Path(__file__).with_name("callouts.py"), 1)
+    for text in MAIL_MESSAGES:  # the e-mail that carries a patient's kit
+        found[text] = (Path(__file__).with_name("mail_text.py"), 1)
     for template_dir in template_dirs:
         for path in sorted(template_dir.rglob("*.j2")):
             try:
