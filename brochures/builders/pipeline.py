@@ -242,9 +242,9 @@ def _run(tasks: list[Task], jobs: int, scheduler: str | None = None,
     """(index, result) as each task finishes, each in a worker process bounded in time and memory,
     or on the workers of a Dask cluster.
 
-    The brochures of the topics just `saved` start first (a writer is looking at them); then the
-    costliest documents (bundles), so that no worker is left with a long one at the end while the
-    others wait. A worker that dies or overruns fails its document only.
+    The brochures of the topics just `saved` render first, alone (a writer is looking at them);
+    then the costliest documents (bundles) first, so that no worker is left with a long one at the
+    end while the others wait. A worker that dies or overruns fails its document only.
     """
     if not tasks:
         return
@@ -260,12 +260,15 @@ def _run(tasks: list[Task], jobs: int, scheduler: str | None = None,
         for task in tasks:
             prepare(task)
 
-    order = sorted(range(len(tasks)), key=lambda i: (not _touches(tasks[i].job, saved), -_cost(tasks[i])))
-    for index, outcome in shared_pool(render_and_write).run(tasks, order, jobs, task_budget, limit_reached,
-                                                            before_fork):
-        if isinstance(outcome, Failure):
-            outcome = JobResult(problems=[Problem(tasks[index].job.src_path, outcome.reason)])
-        yield index, outcome
+    order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i]))
+    first = [i for i in order if _touches(tasks[i].job, saved)]
+    # The brochures just saved render alone: the others would share the cores they need.
+    for batch in (first, [i for i in order if i not in first]):
+        for index, outcome in shared_pool(render_and_write).run(tasks, batch, jobs, task_budget, limit_reached,
+                                                                before_fork):
+            if isinstance(outcome, Failure):
+                outcome = JobResult(problems=[Problem(tasks[index].job.src_path, outcome.reason)])
+            yield index, outcome
 
 
 def _cost(task: Task) -> int:
