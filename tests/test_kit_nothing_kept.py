@@ -71,7 +71,9 @@ def searched(machine: dict[str, Path]) -> list[Path]:
 
 
 def test_the_command_keeps_the_patient_nowhere_but_in_the_named_file(machine):
-    built = command(machine, "--content", str(machine["content"]), "--out", str(machine["dist"]), "-q")
+    # one topic is enough to fill the output folder and the cache the search goes through
+    built = command(machine, "--content", str(machine["content"]), "--out", str(machine["dist"]), "-q",
+                    "immunotherapy")
     assert built.returncode == 0, built.stderr
     personal = ["--patient-name", SECRET, "--place", PLACE, "--note", NOTE, "--appointment", "2026-03-14 09:30"]
     kits = machine["kits"]
@@ -96,7 +98,8 @@ def test_the_command_keeps_the_patient_nowhere_but_in_the_named_file(machine):
 
 
 def test_serve_keeps_the_patient_nowhere_and_logs_nothing(machine):
-    args = ["serve", "--content", str(machine["content"]), "--out", str(machine["dist"]), "--port", "0", "-j", "1"]
+    args = ["serve", "--content", str(machine["content"]), "--out", str(machine["dist"]), "--port", "0", "-j", "1",
+            "immunotherapy"]
     server = Running(args, machine["kits"], TIMEOUT, environment(machine))
     try:
         port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", server.wait_for("serving ")[-1]).group(1))

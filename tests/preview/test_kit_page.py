@@ -31,7 +31,7 @@ FORM = "application/x-www-form-urlencoded"
 def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("kit-page")
     shutil.copytree(SAMPLE_CONTENT, root / "content")
-    server = Server(root / "content", root / "dist")
+    server = Server(root / "content", root / "dist", "immunotherapy")  # a kit needs the catalogue, not its PDFs
     yield server
     if server.process.poll() is None:
         assert server.stop(signal.SIGTERM)[0] == 0
