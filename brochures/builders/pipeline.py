@@ -92,6 +92,8 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
     saved_now = {path.resolve() for path in first}
     if saved_now:
         _web_first(targets, saved_now, force, jobs, notify, result)
+        if checked is not None:  # and what making those pages found (an image over a limit)
+            checked(list(result.problems))
 
     finished: dict[int, list[Output]] = {}
     saved = float("-inf")  # the first finished document is recorded at once

@@ -114,3 +114,26 @@ def test_a_broken_save_shows_its_problem_on_the_open_page_until_a_good_save(serv
     source.write_text(good.replace("title: Alpha", "title: Alpha again"), encoding="utf-8")
     WebDriverWait(browser, TIMEOUT).until(lambda b: b.find_element(By.TAG_NAME, "h1").text == "Alpha again")
     assert not browser.find_elements(By.ID, "preview-problems")
+
+
+def test_an_image_over_the_limit_shows_its_problem_on_the_page_until_a_good_save(served):
+    server, content, out = served
+    from PIL import Image
+
+    Image.new("RGB", (1300, 1000), "white").save(content / "alpha" / "big.png")  # 1.3 megapixels
+    site = content / "site.yaml"
+    site.write_text(site.read_text() + "limits:\n  image_megapixels: 1\n")
+    server.wait_for("rebuilt")
+    append(content / "alpha" / "en.md", "![A large picture](big.png)")
+    deadline = time.monotonic() + TIMEOUT
+    while "preview-problems" not in (page := server.get("/en/alpha/index.html")[1].decode()):
+        assert time.monotonic() < deadline, "the image's problem never showed on the page"
+        time.sleep(0.05)
+    assert re.search(r"alpha/en\.md:\d+: .*big\.png.*over the limit", page), page
+    assert "preview-problems" not in (out / "en" / "alpha" / "index.html").read_text()
+
+    source = content / "alpha" / "en.md"
+    source.write_text(source.read_text().replace("![A large picture](big.png)", "A picture, later."))
+    while "preview-problems" in server.get("/en/alpha/index.html")[1].decode():
+        assert time.monotonic() < deadline + TIMEOUT, "the good save never removed the problem"
+        time.sleep(0.05)
