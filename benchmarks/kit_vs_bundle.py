@@ -17,30 +17,19 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from whole_process import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = "starting-immunotherapy"  # three topics of the sample catalogue
 LETTER = ["--patient-name", "Jeanne Roy", "--appointment", "2026-03-14 09:30", "--place", "Pavilion B, room 204",
           "--direct-line", "514-555-0199", "--note", "Bring the list of your medicines.\nDo not eat after midnight."]
-
-
-def timed(command: list[str], stdin: str | None = None) -> tuple[float, float]:
-    """Wall seconds, and CPU seconds of the process and its children (steadier on a busy machine)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, input=stdin, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def main() -> None:
@@ -61,12 +50,12 @@ def main() -> None:
         "kit, locked": (kit + ["--password-file", "-", "--output", str(work / "locked.pdf")], "a password\n"),
     }
     for command, stdin in commands.values():  # warm the per-user cache and the page cache, as at a desk
-        timed(command, stdin)
+        timed(command, stdin, check=True)
     wall: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.rounds):
         for name in random.sample(list(commands), len(commands)):
-            seconds, used = timed(*commands[name])
+            seconds, used = timed(*commands[name], check=True)
             wall[name].append(seconds)
             cpu[name].append(used)
     print(f"{args.rounds} rounds, seconds per whole process: median (min–max) wall; median CPU")

@@ -87,11 +87,12 @@ def alone_setup(work: Path, content: Path, html_out: Path) -> Path:
     return path
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], stdin: str | None = None, check: bool = False) -> tuple[float, float]:
     """Wall seconds, and CPU seconds of the process and its children (steadier on a busy machine)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(command, cwd=ROOT, input=stdin, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=check)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
