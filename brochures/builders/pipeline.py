@@ -12,7 +12,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import AbstractSet, Callable, Iterator
 
 from brochures.builders.budget import limit_reached, task_budget
 from brochures.builders.cleanup import remove_deleted, remove_partial_files
@@ -34,7 +34,8 @@ from brochures.problems import ContentError, Problem, has_errors
 # killed outright (SIGKILL, power cut) then loses at most that much work. Saving it after every
 # document rewrote the whole record each time, which grows with the catalogue (quadratic in all).
 RECORD_EVERY = 5.0  # seconds
-Progress = Callable[[str, str, str], None]  # (event, job id, detail): "start", "rendered", ...
+Progress = Callable[[str, str, str], None]  # (event, job id, detail): "plan", "rendered", "written", ...
+Checked = Callable[[list[Problem]], None]  # the problems found before anything renders
 
 
 @dataclass
@@ -54,11 +55,15 @@ class BuildResult:
 
 
 def build(options: Options, force: bool = False, jobs: int = 1, progress: Progress | None = None,
-          scheduler: str | None = None, editions: tuple[str, ...] = ()) -> BuildResult:
+          scheduler: str | None = None, editions: tuple[str, ...] = (), first: tuple[Path, ...] = (),
+          checked: Checked | None = None) -> BuildResult:
     """Bring `<out>` up to date with the content; `force` renders everything again.
 
     `scheduler`: the address of a Dask scheduler whose workers render, instead of `jobs` local
-    processes. `editions`: only these editions of editions.yaml (default: all).
+    processes. `editions`: only these editions of editions.yaml (default: all). `first`: files just
+    saved (watch, serve): the web pages of their topics are written before any PDF, and their
+    topics' brochures render before the other documents. `progress` hears "written" with the
+    files' paths as soon as each is written; `checked` gets the problems found before rendering.
     """
     started = time.monotonic()
     result = BuildResult()
@@ -82,11 +87,18 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
     todo: list[tuple[Target, str, Task, Fingerprint]] = []
     for target in targets:
         todo += _plan_target(target, force, hasher, result, notify)
+    if checked is not None:
+        checked(list(result.problems))
+    saved_now = {path.resolve() for path in first}
+    if saved_now:
+        _web_first(targets, saved_now, force, jobs, notify, result)
+        if checked is not None:  # and what making those pages found (an image over a limit)
+            checked(list(result.problems))
 
     finished: dict[int, list[Output]] = {}
     saved = float("-inf")  # the first finished document is recorded at once
     try:
-        for index, job_result in _run([task for _, _, task, _ in todo], jobs, scheduler):
+        for index, job_result in _run([task for _, _, task, _ in todo], jobs, scheduler, saved_now):
             target, identity, task, stamp = todo[index]
             result.problems.extend(job_result.problems)
             if not job_result.outputs or has_errors(job_result.problems):
@@ -102,6 +114,7 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
                 saved = time.monotonic()
             notify("rendered", target.prefix + identity,
                    "\n".join(output.describe() for output in job_result.outputs))
+            notify("written", target.prefix + identity, "\n".join(str(o.path) for o in job_result.outputs))
     finally:  # also when interrupted: the record lists every file that was finished
         _save_records(finished, todo, result)
     for index in sorted(finished):  # plan order, however the workers finished
@@ -110,17 +123,44 @@ def build(options: Options, force: bool = False, jobs: int = 1, progress: Progre
         result.outputs.extend(finished[index])
     for target in targets:
         if target.options.web and target.planned is not None:
-            planned = target.planned
-            failed_docs = {f"{job.lang}/{job.name}" for job in planned.jobs
-                           if any(t.src_path in target.failed_sources for t in job.translations)}
-            web, web_problems = build_web(target.catalogue, target.bundles, planned.jobs,
-                                          failed_docs | target.failed_documents | set(planned.unbuildable),
-                                          target.options, target.record, force, notify, max(1, jobs))
-            result.web += web
-            result.problems.extend(web_problems)
+            _web(target, target.planned.jobs, force, jobs, notify, result)
     result.problems = list(dict.fromkeys(result.problems))  # editions find the same problems again
     result.seconds = time.monotonic() - started
     return result
+
+
+def _web(target: Target, jobs: tuple[Job, ...], force: bool, workers: int, notify: Progress,
+         result: BuildResult) -> None:
+    """The web edition of one output folder, with the topic pages of `jobs` (those not failed)."""
+    planned = target.planned
+    assert planned is not None
+    failed_docs = {f"{job.lang}/{job.name}" for job in planned.jobs
+                   if any(t.src_path in target.failed_sources for t in job.translations)}
+    web, web_problems = build_web(target.catalogue, target.bundles, jobs,
+                                  failed_docs | target.failed_documents | set(planned.unbuildable),
+                                  target.options, target.record, force, notify, max(1, workers))
+    result.web += web
+    result.problems.extend(web_problems)
+
+
+def _web_first(targets: list[Target], saved: set[Path], force: bool, workers: int, notify: Progress,
+               result: BuildResult) -> None:
+    """Before any PDF: the web pages of the topics just saved, and the catalogues listing them.
+
+    A web page needs nothing from the PDFs, and a writer looking at it should not wait for them.
+    The pass after the PDFs finds these pages current (or writes them again with the new PDFs' sizes).
+    """
+    for target in targets:
+        if target.options.web and target.planned is not None:
+            touched = tuple(job for job in target.planned.jobs if _touches(job, saved))
+            if touched:
+                _web(target, touched, force, workers, notify, result)
+
+
+def _touches(job: Job, saved: AbstractSet[Path]) -> bool:
+    """A topic brochure whose source, or a file in its topic's folder (an image), was just saved."""
+    folders = {t.src_path.parent.resolve() for t in job.translations}
+    return job.template == "brochure.html.j2" and any(path.parent in folders for path in saved)
 
 
 def _plan_target(target: Target, force: bool, hasher: Hasher, result: BuildResult,
@@ -199,12 +239,14 @@ def _save_records(finished: dict[int, list[Output]], todo: list[tuple[Target, st
         _save(target.record, target.options, result)
 
 
-def _run(tasks: list[Task], jobs: int, scheduler: str | None = None) -> Iterator[tuple[int, JobResult]]:
+def _run(tasks: list[Task], jobs: int, scheduler: str | None = None,
+         saved: AbstractSet[Path] = frozenset()) -> Iterator[tuple[int, JobResult]]:
     """(index, result) as each task finishes, each in a worker process bounded in time and memory,
     or on the workers of a Dask cluster.
 
-    The costliest documents (bundles) start first, so that no worker is left with a long one
-    at the end while the others wait. A worker that dies or overruns fails its document only.
+    The brochures of the topics just `saved` render first, alone (a writer is looking at them);
+    then the costliest documents (bundles) first, so that no worker is left with a long one at the
+    end while the others wait. A worker that dies or overruns fails its document only.
     """
     if not tasks:
         return
@@ -221,11 +263,14 @@ def _run(tasks: list[Task], jobs: int, scheduler: str | None = None) -> Iterator
             prepare(task)
 
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i]))
-    for index, outcome in shared_pool(render_and_write).run(tasks, order, jobs, task_budget, limit_reached,
-                                                            before_fork):
-        if isinstance(outcome, Failure):
-            outcome = JobResult(problems=[Problem(tasks[index].job.src_path, outcome.reason)])
-        yield index, outcome
+    first = [i for i in order if _touches(tasks[i].job, saved)]
+    # The brochures just saved render alone: the others would share the cores they need.
+    for batch in (first, [i for i in order if i not in first]):
+        for index, outcome in shared_pool(render_and_write).run(tasks, batch, jobs, task_budget, limit_reached,
+                                                                before_fork):
+            if isinstance(outcome, Failure):
+                outcome = JobResult(problems=[Problem(tasks[index].job.src_path, outcome.reason)])
+            yield index, outcome
 
 
 def _cost(task: Task) -> int:

@@ -3,7 +3,10 @@
 Editors save in bursts (a temporary file, a rename, a backup copy), and the build itself opens
 the files it reads. So events only wake the watcher; it waits until the folders have been quiet
 for a moment, then rebuilds only if some file's size or time really changed. The build is the
-build command's, which skips outputs whose inputs did not change.
+build command's, which skips outputs whose inputs did not change, and is told which files were
+saved: their topics' web pages are written first, then their brochures, then the rest. Saves
+made while it runs are compared with what it started from, so they make the next build: merged,
+never lost.
 """
 
 from __future__ import annotations
@@ -29,14 +32,14 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from brochures.builders.pipeline import BuildResult, build
+from brochures.builders.pipeline import BuildResult, Checked, Progress, build
 from brochures.builders.plan import Options
 from brochures.builders.report import print_problems
 from brochures.content.review import build_date
 from brochures.problems import Problem
 from brochures.resources import LOCALES_DIR, STYLES_DIR, TEMPLATES_DIR
 
-QUIET_SECONDS = 0.3  # a save is over when nothing else moved for this long
+QUIET_SECONDS = 0.1  # a save is over when nothing else moved for this long (an editor's burst takes ms)
 WRITES = {EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED, EVENT_TYPE_CLOSED}
 EDITOR_LEFTOVERS = ("~", ".swp", ".swx", ".tmp", ".part")  # backups and temporary files, never inputs
 Fingerprint = dict[Path, tuple[int, int]]  # path → (size, modification time in ns)
@@ -82,11 +85,13 @@ class Saves(FileSystemEventHandler):
 
 
 def watch(options: Options, quiet: bool = False, on_build: Callable[[BuildResult], None] | None = None,
-          jobs: int = 1, scheduler: str | None = None, editions: tuple[str, ...] = ()) -> int:
+          jobs: int = 1, scheduler: str | None = None, editions: tuple[str, ...] = (),
+          progress: Progress | None = None, checked: Checked | None = None) -> int:
     """Build, then rebuild after each burst of saves until Ctrl-C (exit 0); `on_build` sees each result.
 
     `jobs`, `scheduler` and `editions` are the build command's (`--jobs`, `--scheduler`, `--edition`):
-    each build runs as that command would.
+    each build runs as that command would. `progress` and `checked` hear each build while it runs
+    (`pipeline.build`'s): the preview reloads a page as soon as what it shows is written.
     """
     if not options.content_dir.is_dir():
         print_problems([Problem(options.content_dir, "content folder not found; pass --content DIR")])
@@ -101,7 +106,7 @@ def watch(options: Options, quiet: bool = False, on_build: Callable[[BuildResult
     try:
         say(f"watching {', '.join(_display(f) for f in inputs.folders)}; Ctrl-C to stop")
         seen = inputs.fingerprint()
-        run = partial(build, jobs=jobs, scheduler=scheduler, editions=editions)
+        run = partial(build, jobs=jobs, scheduler=scheduler, editions=editions, progress=progress, checked=checked)
         _after(rebuild(options, None, quiet, run), on_build)
         while True:
             saves.changed.wait()
@@ -130,11 +135,11 @@ def _after(result: BuildResult | None, on_build: Callable[[BuildResult], None] |
 
 
 def rebuild(options: Options, changed: list[Path] | None, quiet: bool,
-            run: Callable[[Options], BuildResult]) -> BuildResult | None:
+            run: Callable[..., BuildResult]) -> BuildResult | None:
     """One build with `run`, as the build command would run it now; its problems, then one result line."""
     what, why = ("built", "") if changed is None else ("rebuilt", f" ({_names(changed)} changed)")
     try:
-        result = run(replace(options, today=build_date()))
+        result = run(replace(options, today=build_date()), first=tuple(changed or ()))
     except Exception:  # a bug: show it, and keep watching so the session is not lost
         traceback.print_exc()
         say(f"{_clock()} the build crashed (a bug, see above){why}; still watching")

@@ -157,11 +157,14 @@ def _write_page(page: PageJob, record: BuildRecord, options: Options, force: boo
     if not files:
         return True
     try:
+        now = len(written)
         for rel, data in files.items():
             if _same(options.out_dir / rel, data):
                 continue  # a page's image, or a page whose inputs changed but not its text
             write_atomic(options.out_dir / rel, data)
             written.append(Output(options.out_dir / rel, 0, len(data)))
+        if written[now:]:  # an open page showing them reloads now (the preview)
+            notify("written", page.identity, "\n".join(str(output.path) for output in written[now:]))
     except OSError as exc:
         problems.append(Problem(options.out_dir, f"cannot write the web edition: {exc.strerror or exc}; "
                                                  "check that the output folder is writable and has space"))

@@ -3,7 +3,7 @@
 The server answers from the output folder only (a path that resolves outside it, hidden files
 included, is 404) plus a few generated routes under `/_preview/`: the dashboard at `/`, a
 brochure's pages as images (rendered in-process with pypdfium2), and a server-sent event
-stream that tells open pages to reload after each rebuild. It binds 127.0.0.1 unless another
+stream that tells each open page to reload as soon as what it shows is written (`reload.py`). It binds 127.0.0.1 unless another
 address is given explicitly, and stops cleanly on Ctrl-C or SIGTERM.
 """
 
@@ -28,12 +28,18 @@ from brochures.preview.dashboard import Snapshot, dashboard_html, preview_html, 
 from brochures.preview.hosts import host_allowed
 from brochures.preview.kit_page import MAX_BODY_BYTES, Answer, KitPage
 from brochures.preview.kit_page import PATH as KIT_PATH
+from brochures.preview.reload import Changes, with_reload
+from brochures.problems import Problem
 
 KEEPALIVE_SECONDS = 10
-RELOAD_JS = b"""// Reload this page when the preview server says the build changed something.
+RELOAD_JS = b"""// Reload this page when the preview server says what it shows was written again.
 (function () {
-  var events = new EventSource("/_preview/events");
-  events.addEventListener("reload", function () { window.location.reload(); });
+  var script = document.currentScript, query = "";
+  if (script && script.dataset.watch) {
+    query = "?watch=" + encodeURIComponent(script.dataset.watch) + "&since=" + script.dataset.since;
+  }
+  var events = new EventSource("/_preview/events" + query);
+  events.addEventListener("reload", function () { events.close(); window.location.reload(); });
 })();
 """
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript",
@@ -57,6 +63,7 @@ class Preview:
         self.generation = 0
         self.stopping = False
         self.changed = threading.Condition()
+        self.changes = Changes(self.folder, options.content_dir, self.changed)
         self._pdfium = threading.Lock()  # PDFium is not thread-safe
         self._images: dict[tuple[Path, int, int], bytes] = {}
 
@@ -65,7 +72,17 @@ class Preview:
         with self.changed:
             self.snapshot = snap
             self.generation += 1
+            self.changes.found(result.problems, everything=True)
             self.changed.notify_all()
+
+    def progress(self, event: str, name: str, detail: str) -> None:
+        """The build's events while it runs: a page reloads when its file is written."""
+        if event == "written":
+            self.changes.written(detail.splitlines())
+
+    def checked(self, problems: list[Problem]) -> None:
+        """The problems found before rendering: a broken topic's open page shows them at once."""
+        self.changes.found(problems, everything=False)
 
     def stop(self) -> None:
         with self.changed:
@@ -143,7 +160,9 @@ class Handler(BaseHTTPRequestHandler):
         if parts.path == "/_preview/reload.js":
             return self._send(RELOAD_JS, ".js")
         if parts.path == "/_preview/events":
-            return self._events(preview)
+            since = query.get("since", [""])[0]
+            return self._events(preview, query.get("watch", [None])[0],
+                                int(since) if since.isdigit() else preview.changes.number)
         if parts.path in ("/_preview/doc", "/_preview/page.png"):
             pdf = preview.file(query.get("pdf", [""])[0])
             if pdf is None or pdf.suffix != ".pdf":
@@ -156,23 +175,32 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(image, ".png")
             import pypdfium2 as pdfium
 
+            since = preview.changes.number
             with preview._pdfium:
                 document = pdfium.PdfDocument(read_inside(pdf, [preview.root]))
                 pages = len(document)
                 document.close()
             rel = pdf.relative_to(preview.root)
             web = rel.with_suffix("") / "index.html"
-            return self._send(preview_html(str(rel), pages, str(web) if (preview.root / web).is_file() else None),
+            page = preview_html(str(rel), pages, str(web) if (preview.root / web).is_file() else None)
+            return self._send(with_reload(page, rel.as_posix(), since, preview.changes.lines_for(rel.as_posix())),
                               ".html")
+        since = preview.changes.number  # before reading: a write after it reloads the page
         target = preview.file(parts.path)
         if target is None:
-            return self._send(b"not found", ".txt", HTTPStatus.NOT_FOUND)
+            wanted = unquote(parts.path).lstrip("/")
+            wanted += "index.html" if wanted.endswith("/") or not wanted else ""
+            lines = preview.changes.lines_for(wanted)  # a topic whose first save is broken: say why
+            page = with_reload(b"<!DOCTYPE html>\n<title>Not built</title>\n<body>\n<p>not found</p>\n</body>\n",
+                               wanted, since, lines) if lines else b"not found"
+            return self._send(page, ".html" if lines else ".txt", HTTPStatus.NOT_FOUND)
         try:
             data = read_inside(target, [preview.root])
         except FileRefused:
             return self._send(b"not found", ".txt", HTTPStatus.NOT_FOUND)
-        if target.suffix == ".html":  # pages reload themselves after a rebuild
-            data = data.replace(b"</body>", b'<script src="/_preview/reload.js"></script>\n</body>', 1)
+        if target.suffix == ".html":  # pages reload themselves when the build writes them again
+            rel = target.relative_to(preview.root).as_posix()
+            data = with_reload(data, rel, since, preview.changes.lines_for(rel))
         return self._send(data, target.suffix)
 
     def _send(self, data: bytes, suffix: str, status: HTTPStatus = HTTPStatus.OK,
@@ -189,24 +217,28 @@ class Handler(BaseHTTPRequestHandler):
     def _answer(self, answer: Answer) -> None:
         self._send(answer.body, "", HTTPStatus(answer.status), answer.content_type, answer.headers)
 
-    def _events(self, preview: Preview) -> None:
-        """Server-sent events: `reload` after each rebuild, a comment now and then to keep it open."""
+    def _events(self, preview: Preview, watched: str | None, since: int) -> None:
+        """Server-sent events: `reload` when what the page `watched` shows changed after change
+        `since` (without one: after each rebuild), a comment now and then to keep it open."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        seen = preview.generation
+
+        def version() -> int:
+            return preview.generation if watched is None else preview.changes.latest(watched)
+
+        seen = preview.generation if watched is None else since
         try:
             self.wfile.write(b": connected\n\n")
             self.wfile.flush()
             while True:
                 with preview.changed:
-                    preview.changed.wait_for(lambda: preview.generation != seen or preview.stopping,
-                                             KEEPALIVE_SECONDS)
+                    preview.changed.wait_for(lambda: version() > seen or preview.stopping, KEEPALIVE_SECONDS)
                     if preview.stopping:
                         return
-                    now = preview.generation
-                if now != seen:
+                    now = version()
+                if now > seen:
                     seen = now
                     self.wfile.write(f"event: reload\ndata: {now}\n\n".encode())
                 else:
@@ -256,7 +288,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, quiet: bo
         "(the dashboard; the web edition is /index.html)")
     try:
         return watch(replace(options), quiet=quiet, on_build=preview.rebuilt, jobs=jobs, scheduler=scheduler,
-                     editions=editions)
+                     editions=editions, progress=preview.progress, checked=preview.checked)
     finally:
         preview.stop()
         server.shutdown()
