@@ -102,6 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--peer", default="/tmp/peer-venv/bin/python", help="python of a venv with md2weasypdf")
+    parser.add_argument("--only", choices=("single", "24", "other"), help="time one group of commands only")
     args = parser.parse_args()
     py = sys.executable
     # Compiled like an installed package's modules (pip compiles WeasyPrint's and the peer's at install;
@@ -123,6 +124,8 @@ def main() -> None:
         "single: WeasyPrint alone": [py, str(work / "alone.py"), str(setup), "en/immunotherapy.print.html"],
         "24: this project": build + ["--out", str(work / "all"), "--force"],
         "24: WeasyPrint alone": [py, str(work / "alone.py"), str(setup), "all"],
+        # The default build: the same PDFs and the web edition beside them.
+        "24: this project, with web": build[:-1] + ["--out", str(work / "web"), "--force"],
         "no-op rebuild of 24": build + ["--out", str(work / "current")],
         "check": [py, "build.py", "check", "--content", str(content)],
         "import weasyprint": [py, "-c", "import weasyprint"],
@@ -137,6 +140,9 @@ def main() -> None:
     groups = [[name for name in commands if name.startswith("single")],
               [name for name in commands if name.startswith("24")],
               ["no-op rebuild of 24", "check", "import weasyprint"]]
+    if args.only:
+        groups = [groups[("single", "24", "other").index(args.only)]]
+        commands = {name: commands[name] for name in groups[0]}
     times: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.rounds):
@@ -154,10 +160,11 @@ def main() -> None:
     ratios = [("single", "single: this project", "single: WeasyPrint alone"),
               ("single vs peer", "single: this project", "single: md2weasypdf 0.1.0"),
               ("24 in one process", "24: this project", "24: WeasyPrint alone"),
+              ("24 with the web edition", "24: this project, with web", "24: WeasyPrint alone"),
               ("no-op rebuild vs import weasyprint", "no-op rebuild of 24", "import weasyprint"),
               ("check vs import weasyprint", "check", "import weasyprint")]
     for label, ours, theirs in ratios:
-        if theirs not in times:
+        if ours not in times or theirs not in times:
             continue
         wall = statistics.median(a / b for a, b in zip(times[ours], times[theirs]))
         used = statistics.median(a / b for a, b in zip(cpu[ours], cpu[theirs]))

@@ -8,7 +8,7 @@ bounded like a render task (`budget.py`): the same limits, the same line when on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from babel import Locale
@@ -17,7 +17,7 @@ from markupsafe import Markup
 from brochures.builders.plan import Job
 from brochures.content.catalogue import Catalogue
 from brochures.content.settings import text_for
-from brochures.files import FileRefused, read_inside
+from brochures.files import FileRefused, file_stamp, read_inside
 from brochures.html.messages import Messages, load_messages
 from brochures.html.page import PageRenderer, Phone
 from brochures.html.phones import tel_href
@@ -92,8 +92,17 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+_messages: dict[tuple, Messages] = {}  # this process's, by folders, language, typography and files' stamps
+
+
 def messages(catalogue: Catalogue, lang: str) -> Messages:
-    return load_messages(locales_dirs(catalogue), lang, catalogue.site.typography)
+    """The layout text, read once per process until its catalogue file changes; each page gets its
+    own copy, so that text one page lacks is reported with that page only."""
+    folders = locales_dirs(catalogue)
+    key = (*folders, lang, catalogue.site.typography, *(file_stamp(d / f"{lang}.po") for d in folders))
+    if key not in _messages:
+        _messages[key] = load_messages(folders, lang, catalogue.site.typography)
+    return replace(_messages[key], missing=set())
 
 
 def read_file(path: Path, folder: Path) -> bytes:

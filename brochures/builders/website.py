@@ -83,17 +83,22 @@ def build_web(catalogue: Catalogue, bundles: Bundles, jobs: tuple[Job, ...], fai
         pages.append(PageJob("web:index", HOME, common | {"languages": " ".join(listed)},
                              lambda: {"index.html": _home(catalogue, listed, renderer)}))
     written: list[Output] = []
-    for page in pages:
-        if not _write_page(page, record, options, force, notify, written, problems):
-            return written, problems
-    for lang in langs:  # last: whether each topic has a page is known
-        entries = _entries(catalogue, bundles, lang, options.out_dir)
-        page = PageJob(f"web:{lang}/index", f"web:{lang}",
-                       common | {"entries": repr(entries)} | _locale_inputs(catalogue, lang, hasher),
-                       lambda lang=lang, entries=entries: {
-                           f"{lang}/index.html": _catalogue_page(catalogue, lang, entries, renderer)})
-        if not _write_page(page, record, options, force, notify, written, problems):
-            break
+    before = dict(record.entries)
+    try:
+        for page in pages:
+            if not _write_page(page, record, options, force, notify, written, problems):
+                return written, problems
+        for lang in langs:  # last: whether each topic has a page is known
+            entries = _entries(catalogue, bundles, lang, options.out_dir)
+            page = PageJob(f"web:{lang}/index", f"web:{lang}",
+                           common | {"entries": repr(entries)} | _locale_inputs(catalogue, lang, hasher),
+                           lambda lang=lang, entries=entries: {
+                               f"{lang}/index.html": _catalogue_page(catalogue, lang, entries, renderer)})
+            if not _write_page(page, record, options, force, notify, written, problems):
+                break
+    finally:  # once, also when interrupted: saving after every page rewrote the whole record each time
+        if record.entries != before:
+            record.save(options.out_dir, options.content_dir)
     return written, problems
 
 
@@ -176,7 +181,6 @@ def _write_page(page: PageJob, record: BuildRecord, options: Options, force: boo
             path.unlink()
     record.entries[page.identity] = Entry(page.document, stamp.key, page.inputs,
                                           {rel: len(data) for rel, data in sorted(files.items())}, 0)
-    record.save(options.out_dir, options.content_dir)
     return True
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
@@ -14,7 +16,7 @@ from brochures.html.callouts import mark_urgent_callouts
 from brochures.html.checklists import mark_task_items
 from brochures.html.fonts import font_problem, missing_characters
 from brochures.html.markdown_cost import TooCostly, check_nesting
-from brochures.html.markdown_html import markdown_to_html
+from brochures.html.markdown_html import Converted, markdown_to_html
 from brochures.html.page import RelatedTopic, TopicContext
 from brochures.html.pagination import mark_pagination
 from brochures.html.phones import tel_href
@@ -90,7 +92,7 @@ def _converted(translation: Translation, limits: Limits, strict: bool) -> tuple[
     src, body = translation.src_path, translation.body
     try:
         check_nesting(body, limits.nesting)
-        converted = markdown_to_html(body)
+        converted = _markdown(body)
     except TooCostly as exc:
         hint = f" ({limits.hint('nesting')})" if "nested" in exc.message else ""
         return "", [Problem(src, exc.message + hint, _line_of(translation, exc.needle))]
@@ -102,6 +104,32 @@ def _converted(translation: Translation, limits: Limits, strict: bool) -> tuple[
                         "error" if strict else "warning")
                 for d in converted.definitions if not d.used]
     return converted.html, problems
+
+
+# A topic's web page is made after its brochure, mostly by the same render worker, and a bundle
+# prints topics that have their own brochure: each process remembers its last conversions, by body,
+# so that those convert the Markdown once. Bounded in count and size (a worker's memory budget).
+_REMEMBERED = 48
+_REMEMBERED_CHARS = 200_000  # longer bodies are converted each time
+_remembered: OrderedDict[str, Converted] = OrderedDict()
+_remembered_lock = threading.Lock()  # a cluster worker renders in threads
+
+
+def _markdown(body: str) -> Converted:
+    """`markdown_to_html(body)`, from this process's last conversions when it has it (a pure function
+    of the body: the same HTML and link definitions)."""
+    with _remembered_lock:
+        converted = _remembered.get(body)
+        if converted is not None:
+            _remembered.move_to_end(body)
+            return converted
+    converted = markdown_to_html(body)
+    if len(body) <= _REMEMBERED_CHARS:
+        with _remembered_lock:
+            _remembered[body] = converted
+            while len(_remembered) > _REMEMBERED:
+                _remembered.popitem(last=False)
+    return converted
 
 
 def _line_of(translation: Translation, needle: str) -> int | None:
