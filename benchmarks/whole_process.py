@@ -1,6 +1,9 @@
 """Whole processes, as a user waits for them: this project against WeasyPrint alone and a peer tool.
 
-    .venv/bin/python benchmarks/whole_process.py [--rounds 7] [--peer /tmp/peer-venv/bin/python]
+    .venv/bin/python benchmarks/whole_process.py [--rounds 7] [--peer /tmp/peer-venv/bin/python] [--only 24]
+
+The 24 brochures are built with `--no-web` and as the default build (the same PDFs and the web
+edition beside them), both against WeasyPrint alone on the PDFs; `--only` times one group of commands.
 
 The peer is md2weasypdf 0.1.0, kept out of the project's dependencies; install it apart first:
 
