@@ -76,13 +76,9 @@ def poppler_text(path: Path, layout: bool = True) -> str:
 
 def pdfium_text(path: Path) -> str:
     """The text as PDFium reads it, page by page in drawing order (a list's numbers come last)."""
-    import pypdfium2
+    from tests.readers import pdfium_text as pdfium_pages
 
-    document = pypdfium2.PdfDocument(str(path))
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
+    return "\n".join(pdfium_pages(path))
 
 
 def squeezed(text: str) -> str:

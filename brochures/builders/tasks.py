@@ -14,7 +14,7 @@ from pathlib import Path
 from brochures.builders.plan import Job, Options
 from brochures.builders.work import JobResult, Output, RenderedFile, Task
 from brochures.content.settings import format_size, text_for
-from brochures.files import file_stamp, write_atomic
+from brochures.files import write_atomic
 from brochures.html.fonts import (
     characters_named,
     font_face_css,
@@ -24,7 +24,7 @@ from brochures.html.fonts import (
     page_text,
     stylesheet_font_problems,
 )
-from brochures.html.messages import Messages, load_messages
+from brochures.html.messages import Messages, current_messages, forget_messages
 from brochures.html.page import (
     PageContext,
     PageRenderer,
@@ -46,7 +46,6 @@ IMAGE_WARNING = "Failed to load image"
 
 
 _renderers: dict[tuple[Path, Path], PageRenderer] = {}
-_messages: dict[tuple, Messages] = {}  # by folders, language, typography and catalogue files' stamps
 
 
 def warm_up() -> None:
@@ -81,17 +80,13 @@ def _cached(task: Task) -> tuple[PageRenderer, Messages]:
     if renderer is None:
         renderer = _renderers[(content_dir, project)] = PageRenderer([content_dir / "templates",
                                                                       project / "templates"])
-    folders = [content_dir / "locales", project / "locales"]
-    key = (content_dir, project, lang, catalogue.site.typography, tuple(file_stamp(d / f"{lang}.po") for d in folders))
-    if key not in _messages:
-        _messages[key] = load_messages(folders, lang, catalogue.site.typography)
-    return renderer, _messages[key]
+    return renderer, current_messages([content_dir / "locales", project / "locales"], lang, catalogue.site.typography)
 
 
 def forget_cached() -> None:
     """Drop the cached renderers and layout text: their files are about to change (a cluster worker)."""
     _renderers.clear()
-    _messages.clear()
+    forget_messages()
 
 
 def run_task(task: Task) -> JobResult:

@@ -17,8 +17,8 @@ from markupsafe import Markup
 from brochures.builders.plan import Job
 from brochures.content.catalogue import Catalogue
 from brochures.content.settings import text_for
-from brochures.files import FileRefused, file_stamp, read_inside
-from brochures.html.messages import Messages, load_messages
+from brochures.files import FileRefused, read_inside
+from brochures.html.messages import Messages, current_messages
 from brochures.html.page import PageRenderer, Phone
 from brochures.html.phones import tel_href
 from brochures.html.topic import locales_dirs, topic_context, typeset_optional
@@ -92,17 +92,10 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-_messages: dict[tuple, Messages] = {}  # this process's, by folders, language, typography and files' stamps
-
-
 def messages(catalogue: Catalogue, lang: str) -> Messages:
-    """The layout text, read once per process until its catalogue file changes; each page gets its
-    own copy, so that text one page lacks is reported with that page only."""
-    folders = locales_dirs(catalogue)
-    key = (*folders, lang, catalogue.site.typography, *(file_stamp(d / f"{lang}.po") for d in folders))
-    if key not in _messages:
-        _messages[key] = load_messages(folders, lang, catalogue.site.typography)
-    return replace(_messages[key], missing=set())
+    """The layout text (`current_messages`); each page gets its own copy, so that text one page
+    lacks is reported with that page only."""
+    return replace(current_messages(locales_dirs(catalogue), lang, catalogue.site.typography), missing=set())
 
 
 def read_file(path: Path, folder: Path) -> bytes:

@@ -21,7 +21,7 @@ from babel.messages.pofile import PoFileError, read_po
 from jinja2.ext import babel_extract
 
 from brochures.content.settings import DEFAULT_CONVENTION
-from brochures.files import FileRefused, read_inside
+from brochures.files import FileRefused, file_stamp, read_inside
 from brochures.html.callouts import URGENT_CALLS
 from brochures.html.mail_text import MAIL_MESSAGES
 from brochures.html.typography import typeset
@@ -109,6 +109,23 @@ def load_messages(locales_dirs: Path | Sequence[Path], lang: str, convention: st
         if message.id and message.string and not message.fuzzy
     }
     return Messages(lang, path, translations, convention=convention)
+
+
+_read: dict[tuple, Messages] = {}  # this process's, by folders, language, typography and files' stamps
+
+
+def current_messages(locales_dirs: Sequence[Path], lang: str, convention: str = DEFAULT_CONVENTION) -> Messages:
+    """`load_messages`, read once per process until a catalogue file changes: render workers
+    outlive a build (`watch`, `serve`) and make both the brochures and the web pages."""
+    key = (*locales_dirs, lang, convention, *(file_stamp(d / f"{lang}.po") for d in locales_dirs))
+    if key not in _read:
+        _read[key] = load_messages(locales_dirs, lang, convention)
+    return _read[key]
+
+
+def forget_messages() -> None:
+    """Drop the layout text read so far: its files are about to change (a cluster worker)."""
+    _read.clear()
 
 
 def template_messages(template_dirs: Sequence[Path]) -> dict[str, tuple[Path, int]]:
