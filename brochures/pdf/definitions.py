@@ -11,7 +11,7 @@ list and what pdf.js, PDFium and screen readers present as an item with its labe
 
 from __future__ import annotations
 
-from brochures.pdf.structure_tree import NAMES, StructureTree, is_element
+from brochures.pdf.structure_tree import StructureTree, is_element
 
 
 def pair_terms(tree: StructureTree, items: list) -> list:
@@ -21,13 +21,13 @@ def pair_terms(tree: StructureTree, items: list) -> list:
     entry = None  # the LI of the current term and its definitions
     defined = False  # whether that entry has a definition yet
     for item in items:
-        key = tree.key(item) if is_element(item) and item.get("/S") == NAMES.LI else None
+        key = tree.key(item) if is_element(item) and item["S"] == "/LI" else None
         tag = key[1] if key is not None else None
         if tag == "dt":
             terms = tree.kids(item)
             for kid in terms:
-                if is_element(kid) and kid.get("/S") == NAMES.LBody:
-                    kid.S = NAMES.Lbl
+                if is_element(kid) and kid["S"] == "/LBody":
+                    kid["S"] = "/Lbl"
             if entry is not None and not defined:  # another term of the same definition
                 tree.set_kids(entry, tree.kids(entry) + terms)
                 continue

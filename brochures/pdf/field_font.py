@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 
-import pikepdf
+import pydyf
 from fontTools.ttLib import TTFont
-from pikepdf import Array, Dictionary, Name
+from pydyf import Array, Dictionary
 
 from brochures.html.fonts import field_font as field_font_program
 from brochures.html.fonts import winansi_characters
@@ -69,33 +69,31 @@ def _metrics() -> _Metrics:
     )
 
 
-def _embedded(pdf: pikepdf.Pdf, program: bytes) -> pikepdf.Object | None:
+def _embedded(pdf: pydyf.PDF, program: bytes) -> pydyf.Stream | None:
     """The font file stream WeasyPrint wrote for the field face, if it wrote one."""
-    for page in pdf.pages:
-        fonts = page.obj.get("/Resources", Dictionary()).get("/Font") or Dictionary()
-        for font in fonts.values():
-            for descendant in font.get("/DescendantFonts") or []:
-                stream = descendant.get("/FontDescriptor", Dictionary()).get("/FontFile2")
-                if stream is not None and int(stream.get("/Length1", -1)) == len(program) \
-                        and stream.read_bytes() == program:
-                    return stream
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Length1") == len(program) and obj.stream == [program]:
+            return obj
     return None
 
 
-def field_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
-    """The field font's dictionary in `pdf` (indirect, for the form's /DR)."""
+def field_font(pdf: pydyf.PDF) -> Dictionary:
+    """The field font's dictionary, added to `pdf` (numbered, for the form's /DR)."""
     metrics = _metrics()
     program = _embedded(pdf, metrics.program)
     if program is None:  # a form of check boxes only: no field was set in the face
-        program = pdf.make_indirect(pikepdf.Stream(pdf, metrics.program, Length1=len(metrics.program)))
-    name = Name("/" + metrics.base_font)
-    descriptor = Dictionary(
-        Type=Name.FontDescriptor, FontName=name, Flags=NONSYMBOLIC, FontBBox=Array(metrics.bbox),
-        ItalicAngle=0, Ascent=metrics.ascent, Descent=metrics.descent, CapHeight=metrics.cap_height,
-        StemV=80, FontFile2=program,
-    )
-    return pdf.make_indirect(Dictionary(
-        Type=Name.Font, Subtype=Name.TrueType, BaseFont=name, FirstChar=FIRST_CODE, LastChar=LAST_CODE,
-        Widths=Array(metrics.widths), Encoding=Name.WinAnsiEncoding,
-        FontDescriptor=pdf.make_indirect(descriptor),
-    ))
+        program = pydyf.Stream([metrics.program], Dictionary({"Length1": len(metrics.program)}), compress=True)
+        pdf.add_object(program)
+    name = "/" + metrics.base_font
+    descriptor = Dictionary({
+        "Type": "/FontDescriptor", "FontName": name, "Flags": NONSYMBOLIC, "FontBBox": Array(metrics.bbox),
+        "ItalicAngle": 0, "Ascent": metrics.ascent, "Descent": metrics.descent, "CapHeight": metrics.cap_height,
+        "StemV": 80, "FontFile2": program.reference,
+    })
+    pdf.add_object(descriptor)
+    font = Dictionary({
+        "Type": "/Font", "Subtype": "/TrueType", "BaseFont": name, "FirstChar": FIRST_CODE, "LastChar": LAST_CODE,
+        "Widths": Array(metrics.widths), "Encoding": "/WinAnsiEncoding", "FontDescriptor": descriptor.reference,
+    })
+    pdf.add_object(font)
+    return font

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from pydyf import Array, Dictionary, String
 
 from brochures.pdf.origins import Origins
+from brochures.pdf.structure_tree import StructureTree
 
 # Hyphenation characters that WeasyPrint may append at a line end (CSS hyphenate-character).
 HYPHENS = ("-", "\u2010")
@@ -71,7 +71,7 @@ def whole_words(origins: Origins) -> tuple[dict[tuple[int, int], str], list[list
     return read, chains
 
 
-def label_words(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]], read: dict[tuple[int, int], str],
+def label_words(tree: StructureTree, marked: dict[int, dict[int, object]], read: dict[tuple[int, int], str],
                 chains: list[list[tuple[int, int]]]) -> None:
     """Give pdf.js the words whole: the structure elements of a chain of runs (one per run, side by
     side in their parent) are wrapped in a `Span` whose `/ActualText` is what they read together,
@@ -79,19 +79,19 @@ def label_words(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]], read: di
     the runs' own elements."""
     for chain in chains:
         owners = [marked.get(page, {}).get(mcid) for page, mcid in chain]
-        if any(owner is None for owner in owners) or len({owner.objgen for owner in owners}) != len(owners):
+        if any(owner is None for owner in owners) or len({id(owner) for owner in owners}) != len(owners):
             continue
-        parent = owners[0].get("/P")
-        if parent is None or any(owner.get("/P") is None or owner.P.objgen != parent.objgen for owner in owners):
+        parent = tree.parent(owners[0])
+        if parent is None or any(tree.parent(owner) is not parent for owner in owners):
             continue
-        kids = list(parent.K) if isinstance(parent.K, Array) else [parent.K]
-        places = [next((i for i, kid in enumerate(kids) if isinstance(kid, Dictionary) and kid.is_indirect
-                        and kid.objgen == owner.objgen), None) for owner in owners]
+        kids = tree.kids(parent)
+        places = [next((i for i, kid in enumerate(kids) if kid is owner), None) for owner in owners]
         if None in places or places != list(range(places[0], places[0] + len(places))):
             continue  # not side by side
         text = "".join(read[key] for key in chain)
-        span = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Span, P=parent, Pg=owners[0].get("/Pg"),
-                                            K=Array(owners), ActualText=String(text)))
-        for owner in owners:
-            owner.P = span
-        parent.K = Array(kids[:places[0]] + [span] + kids[places[-1] + 1:])
+        span = tree.add(Dictionary({"Type": "/StructElem", "S": "/Span", "P": parent.reference, "K": Array(),
+                                    "ActualText": String(text)}))
+        if "Pg" in owners[0]:
+            span["Pg"] = owners[0]["Pg"]
+        tree.set_kids(span, owners)
+        tree.store(parent, kids[:places[0]] + [span] + kids[places[-1] + 1:])

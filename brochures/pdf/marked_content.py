@@ -8,48 +8,37 @@ which marked content the tree reaches. Extracted and spoken text then reads "sys
 
 from __future__ import annotations
 
-import re
-import zlib
+import pydyf
+from pydyf import Dictionary, String
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name
-
-# How WeasyPrint (pydyf) writes the start of a marked-content sequence of a structure element.
-_MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+from brochures.pdf.structure_tree import StructureTree
 
 
-def _utf16(text: str) -> bytes:
-    return b"<" + ("\ufeff" + text).encode("utf-16-be").hex().encode("ascii") + b">"
-
-
-def mark_content(pdf: pikepdf.Pdf, marked: dict[int, dict[int, object]],
-                  actual_text: dict[tuple[int, int], str], decorative: set[tuple[int, int]] = frozenset()) -> None:
+def mark_content(tree: StructureTree, marked: dict[int, dict[int, object]],
+                 actual_text: dict[tuple[int, int], str], decorative: set[tuple[int, int]] = frozenset()) -> None:
     """Content no element reaches becomes a pagination artifact (a layout artifact when it is
     `decorative`: (page, MCID) pairs); the runs around an added hyphen get `actual_text`.
 
-    Only the `BDC` operators change, in place: the rest of each stream stays byte for byte as
-    WeasyPrint wrote it (parsing and rewriting whole streams made them a third larger).
+    WeasyPrint's streams are still lists of operators and operands, not yet joined or compressed:
+    only the marked-content properties change. A stream drawn in a group (a form XObject) shares
+    its page's list of tags, which says whose marked content it holds.
     """
-    for index, page in enumerate(pdf.pages):
+    page_of = {}
+    for index, reference in enumerate(tree.page_references):
+        contents = tree.resolve(tree.resolve(reference)["Contents"])
+        page_of[id(contents._tags)] = index
+    for stream in tree.objects:
+        index = page_of.get(id(getattr(stream, "_tags", None)))
+        if index is None or not isinstance(stream, pydyf.Stream):
+            continue
         reached = marked.get(index, {})
-
-        def edit(match: re.Match) -> bytes:
-            mcid = int(match.group(2))
+        items = stream.stream
+        for at, item in enumerate(items):
+            if not (isinstance(item, Dictionary) and "MCID" in item and items[at + 1:at + 2] == [b"BDC"]):
+                continue
+            mcid = item["MCID"]
             if mcid not in reached:
-                kind = b"Layout" if (index, mcid) in decorative else b"Pagination"
-                return b"/Artifact <</Type /%s>> BDC" % kind
-            if (index, mcid) in actual_text:
-                return b"/%s <</MCID %d /ActualText %s>> BDC" % (
-                    match.group(1), mcid, _utf16(actual_text[(index, mcid)]))
-            return match.group(0)
-
-        resources = page.obj.get("/Resources", Dictionary())
-        forms = [xobject for xobject in (resources.get("/XObject") or Dictionary()).values()
-                 if xobject.get("/Subtype") == Name.Form]
-        contents = page.obj.get("/Contents")
-        streams = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
-        for stream in [*streams, *forms]:
-            data = stream.read_bytes()
-            edited = _MARKED.sub(edit, data)
-            if edited != data:
-                stream.write(zlib.compress(edited), filter=Name.FlateDecode)
+                items[at - 1] = "/Artifact"
+                items[at] = Dictionary({"Type": "/Layout" if (index, mcid) in decorative else "/Pagination"})
+            elif (index, mcid) in actual_text:
+                item["ActualText"] = String(actual_text[(index, mcid)])

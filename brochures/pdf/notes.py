@@ -8,9 +8,9 @@ placed after the block that calls them, or after the list that block introduces.
 
 from __future__ import annotations
 
-from pikepdf import String
+from pydyf import String
 
-from brochures.pdf.structure_tree import NAMES, StructureTree, is_element
+from brochures.pdf.structure_tree import StructureTree, is_element
 
 
 def take_notes(tree: StructureTree, document) -> list:
@@ -21,12 +21,12 @@ def take_notes(tree: StructureTree, document) -> list:
         return []
     kept, notes = [], []
     for area in tree.kids(document):
-        if area.objgen[0] not in tree.origins.footnote_areas:
+        if area.number not in tree.origins.footnote_areas:
             kept.append(area)
             continue
         for note in (kid for kid in tree.kids(area) if is_element(kid)):
-            note.S = NAMES.Note
-            note.ID = String(f"note-{note.objgen[0]}")
+            note["S"] = "/Note"
+            note["ID"] = String(f"note-{note.number}")
             notes.append(note)
     tree.set_kids(document, kept)
     return notes
@@ -41,7 +41,7 @@ def place_notes(tree: StructureTree, document, notes: list) -> None:
     calls: dict[int, object] = {}
     for element in tree.walk(document):
         key = tree.key(element)
-        note = tree.origins.note_calls.get(element.objgen[0])
+        note = tree.origins.note_calls.get(element.number)
         if note is None and key is not None and key[1].endswith("::footnote-call"):
             note = key[0]
         if note is not None:
@@ -50,20 +50,21 @@ def place_notes(tree: StructureTree, document, notes: list) -> None:
     for note in notes:
         key = tree.key(note)
         block = calls.get(key[0]) if key is not None else None
-        while block is not None and block.get("/S") in (NAMES.Span, NAMES.NonStruct, NAMES.Link):
-            block = block.get("/P")
-        if block is None or "/P" not in block:
+        while block is not None and block.get("S") in ("/Span", "/NonStruct", "/Link"):
+            block = tree.parent(block)
+        if block is None or "P" not in block:
             unplaced.append(note)
-        elif block.get("/S") in (NAMES.P, NAMES.H1, NAMES.H2, NAMES.H3, NAMES.H4, NAMES.H5, NAMES.H6):
-            siblings = tree.kids(block.P)
-            at = next(i for i, kid in enumerate(siblings) if kid.objgen == block.objgen) + 1
+        elif block.get("S") in ("/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"):
+            parent = tree.parent(block)
+            siblings = tree.kids(parent)
+            at = next(i for i, kid in enumerate(siblings) if kid is block) + 1
             block_key = tree.key(block)
             if block_key is not None and block_key[0] in tree.origins.lead_ins and at < len(siblings) \
-                    and is_element(siblings[at]) and siblings[at].get("/S") == NAMES.L:
+                    and is_element(siblings[at]) and siblings[at]["S"] == "/L":
                 at += 1  # after the list the paragraph introduces
-            while at < len(siblings) and is_element(siblings[at]) and siblings[at].get("/S") == NAMES.Note:
+            while at < len(siblings) and is_element(siblings[at]) and siblings[at]["S"] == "/Note":
                 at += 1  # after the notes of earlier calls
-            tree.set_kids(block.P, siblings[:at] + [note] + siblings[at:])
+            tree.set_kids(parent, siblings[:at] + [note] + siblings[at:])
         else:
             tree.set_kids(block, tree.kids(block) + [note])
     if unplaced:

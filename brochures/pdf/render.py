@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
+
 from brochures.pdf.libraries import quick_library_lookup
 
 with quick_library_lookup():  # first, before this stage's other modules import WeasyPrint
@@ -22,10 +24,11 @@ from brochures.html.fonts import STYLESHEET_BYTES, font_face_css
 from brochures.pdf.fetcher import LocalFileFetcher
 from brochures.pdf.fit import fit_to_page
 from brochures.pdf.forms import finish_fields, has_form
+from brochures.pdf.identifier import identify
 from brochures.pdf.images import PreparedImages
 from brochures.pdf.list_numbers import number_lists
-from brochures.pdf.origins import recording
-from brochures.pdf.structure import finish
+from brochures.pdf.origins import Origins, recording
+from brochures.pdf.structure import repair
 from brochures.pdf.urls import Roots
 from brochures.problems import ContentError, Problem
 
@@ -39,6 +42,9 @@ WRITE_OPTIONS = {
     "dpi": 300,
     "optimize_images": True,
     "jpeg_quality": 85,
+    # No identifier from the writer, which would hash every object by serialising it a second time
+    # (and compress every stream twice): `identify` adds one derived from the input.
+    "pdf_identifier": False,
 }
 
 
@@ -148,17 +154,23 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], page_css: str
         if pdf_variant.startswith("pdf/x"):
             document.metadata.created = document.metadata.modified = FIXED_DATE
         identifier = hashlib.md5(f"{page_css}\n{html}".encode("utf-8")).hexdigest().encode("ascii")
+        form = has_form(document)
         with recording() as origins:
-            data = document.write_pdf(**options)
-        data = finish(data, origins, identifier)
-        if has_form(document):
-            data = finish_fields(data)
+            data = document.write_pdf(finisher=lambda _, pdf: _finish(pdf, origins, form), **options)
+        data = identify(data, identifier)
         low = tuple((str(roots.real(name) or name), ppi) for name, ppi in low_resolution_images(document))
     finally:
         logger.removeHandler(collector)
     refused = tuple(dict.fromkeys(css_fetcher.refused + fetcher.refused))  # a stylesheet's, every time
     return RenderedPdf(data, len(document.pages), refused, tuple(collector.messages), low,
                        tuple((o.what, o.needle, o.broken) for o in overflowing))
+
+
+def _finish(pdf: pydyf.PDF, origins: Origins, form: bool) -> None:
+    """What WeasyPrint is about to write, repaired before it is: the PDF is written once."""
+    repair(pdf, origins)
+    if form:
+        finish_fields(pdf)
 
 
 def low_resolution_images(document: Document) -> list[tuple[str, int]]:

@@ -5,7 +5,8 @@ per page (a screen reader announces two tables), a repeated table header is tagg
 running header, footer, folio, draft band and blank-page note are tagged as content that the tree
 does not reach, list items hold paragraphs beside their label, and a link is described by its
 internal target. With what `origins.py` recorded while WeasyPrint tagged (the PDF alone cannot
-tell a continued table from a new one), this module edits the written PDF with pikepdf:
+tell a continued table from a new one), this module edits WeasyPrint's objects before they are
+written (a `finisher` of `write_pdf`), so the PDF is written once:
 
 - fragments of one HTML element on consecutive pages become one element; repeated table
   headers and footers become artifacts; CSS footnotes become `Note` elements after the block
@@ -28,26 +29,24 @@ tell a continued table from a new one), this module edits the written PDF with p
 
 from __future__ import annotations
 
-from io import BytesIO
-
-import pikepdf
-from pikepdf import Array, Dictionary, String
+import pydyf
+from pydyf import Array, Dictionary, String
 
 from brochures.pdf.definitions import pair_terms
 from brochures.pdf.hyphenation import label_words, whole_words
 from brochures.pdf.marked_content import mark_content
 from brochures.pdf.notes import place_notes, take_notes
 from brochures.pdf.origins import Origins
-from brochures.pdf.structure_tree import NAMES, StructureTree, identity, is_element, kids_of
+from brochures.pdf.structure_tree import NULL, StructureTree, is_element, number
 
 
 class _Tree(StructureTree):
     """The structure tree being repaired."""
 
-    def __init__(self, pdf: pikepdf.Pdf, origins: Origins) -> None:
+    def __init__(self, pdf: pydyf.PDF, origins: Origins) -> None:
         super().__init__(pdf, origins)
-        self.header_ids: dict[bytes, String] = {}  # ID of a dropped repeated header → the kept one
-        self.dropped_annotations: set[tuple[int, int]] = set()
+        self.header_ids: dict[str, String] = {}  # ID of a dropped repeated header → the kept one
+        self.dropped_annotations: set[int] = set()
         self.decorative: set[tuple[int, int]] = set()  # (page, MCID) of decoration
 
     def merge(self, kids: list) -> list:
@@ -76,55 +75,56 @@ class _Tree(StructureTree):
         return [first for first, *_ in groups]
 
     def map_header_ids(self, repeated, kept) -> None:
-        ids = [[cell.ID for cell in self.walk(node) if cell.get("/S") == NAMES.TH and "/ID" in cell]
+        ids = [[cell["ID"] for cell in self.walk(node) if cell["S"] == "/TH" and "ID" in cell]
                for node in (repeated, kept)]
         for old, new in zip(*ids):
-            self.header_ids[bytes(old)] = new
+            self.header_ids[old.string] = new
 
     # Rules a screen reader relies on ----------------------------------------------------
     def drop_copied_annotations(self, node) -> None:
         """One annotation per link: WeasyPrint gives every box inside a link its own copy."""
         kept = []
         for kid in self.kids(node):
-            if isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.OBJR \
-                    and kid.Obj.get("/Subtype") == NAMES.Link:
-                self.dropped_annotations.add(kid.Obj.objgen)
+            if isinstance(kid, Dictionary) and kid.get("Type") == "/OBJR" \
+                    and self.resolve(kid["Obj"]).get("Subtype") == "/Link":
+                self.dropped_annotations.add(number(kid["Obj"]))
             else:
                 kept.append(kid)
-        self.store(node, kept)
+        if len(kept) != len(self.kids(node)):
+            self.store(node, kept)
 
     def tidy(self, node, in_link: bool = False) -> bool:
         """Fix `node`'s subtree in place; False when it is empty and should go. `in_link`: inside
         a `Link`, whose copied annotations go (`drop_copied_annotations`) before anything else."""
         if in_link:
             self.drop_copied_annotations(node)
-        if node.objgen[0] in self.origins.decorative:
+        if node.number in self.origins.decorative:
             self.decoration(node)
             return False
-        role = node.get("/S")
-        if node.objgen[0] in self.origins.langs:
-            node.Lang = String(self.origins.langs[node.objgen[0]])
-        inner = in_link or role == NAMES.Link
+        role = node["S"]
+        if node.number in self.origins.langs:
+            node["Lang"] = String(self.origins.langs[node.number])
+        inner = in_link or role == "/Link"
         kids = self.join_lines([kid for kid in self.kids(node) if not is_element(kid) or self.tidy(kid, inner)])
-        if role == NAMES.Link:
+        if role == "/Link":
             kids = self.fold_links(kids)
-            if node.objgen[0] in self.origins.silent_links and "/Alt" not in node:
-                node.Alt = String(self.origins.silent_links[node.objgen[0]])  # an image link: its alt
-            if not any(isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.OBJR for kid in kids):
-                node.S = NAMES.Span  # a link to nowhere: WeasyPrint wrote no annotation for it
-        if role == NAMES.LI:
+            if node.number in self.origins.silent_links and "Alt" not in node:
+                node["Alt"] = String(self.origins.silent_links[node.number])  # an image link: its alt
+            if not any(isinstance(kid, Dictionary) and kid.get("Type") == "/OBJR" for kid in kids):
+                node["S"] = "/Span"  # a link to nowhere: WeasyPrint wrote no annotation for it
+        if role == "/LI":
             kids = self.list_item(node, kids)
-        if role == NAMES.L:
+        if role == "/L":
             kids = pair_terms(self, kids)
-        if role == NAMES.TH:
+        if role == "/TH":
             self.scope(node)
-        if role == NAMES.TD and self.header_ids and "/A" in node and "/Headers" in node.A:
-            node.A.Headers = Array([self.header_ids.get(bytes(h), h) for h in node.A.Headers])
+        if role == "/TD" and self.header_ids and "A" in node and "Headers" in node["A"]:
+            node["A"]["Headers"] = Array([self.header_ids.get(h.string, h) for h in node["A"]["Headers"]])
         before = self.kids(node)
-        if len(kids) != len(before) or any(new is not old and identity(new) != identity(old)
+        if len(kids) != len(before) or any(new is not old and not (isinstance(new, int) and new == old)
                                            for new, old in zip(kids, before)):
             self.set_kids(node, kids)
-        return bool(kids) or "/Alt" in node or "/ActualText" in node
+        return bool(kids) or "Alt" in node or "ActualText" in node
 
     def decoration(self, node) -> None:
         """Note the marked content of a decorative element, which leaves the tree: a layout artifact."""
@@ -132,8 +132,8 @@ class _Tree(StructureTree):
             for kid in self.kids(element):
                 if isinstance(kid, int):
                     self.decorative.add((self.page(element), kid))
-                elif isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.MCR:
-                    self.decorative.add((self.page(kid), int(kid.MCID)))
+                elif isinstance(kid, Dictionary) and kid.get("Type") == "/MCR":
+                    self.decorative.add((self.page(kid), kid["MCID"]))
 
     def join_lines(self, kids: list) -> list:
         """Consecutive elements of one HTML element (an inline broken over two lines: a link,
@@ -151,7 +151,7 @@ class _Tree(StructureTree):
         """A `Link` inside a `Link` (a link's ::after text) gives its content to the outer one."""
         out = []
         for kid in kids:
-            if is_element(kid) and kid.get("/S") == NAMES.Link:
+            if is_element(kid) and kid["S"] == "/Link":
                 out.extend(self.fold_links(self.moved_kids(kid)))
             else:
                 out.append(kid)
@@ -161,16 +161,16 @@ class _Tree(StructureTree):
         """`LI` holds `Lbl` and `LBody` only: anything else is wrapped in an `LBody`."""
         out: list = []
         for kid in kids:
-            if is_element(kid) and kid.get("/S") in (NAMES.Lbl, NAMES.LBody):
+            if is_element(kid) and kid["S"] in ("/Lbl", "/LBody"):
                 out.append(kid)
                 continue
             if not (out and isinstance(out[-1], _Wrapper)):
-                body = self.pdf.make_indirect(Dictionary(Type=NAMES.StructElem, S=NAMES.LBody, P=item, K=Array()))
-                if "/Pg" in item:
-                    body.Pg = item.Pg
+                body = self.add(Dictionary({"Type": "/StructElem", "S": "/LBody", "P": item.reference, "K": Array()}))
+                if "Pg" in item:
+                    body["Pg"] = item["Pg"]
                 out.append(_Wrapper(body))
             out[-1].kids.append(kid if is_element(kid) or not isinstance(kid, int)
-                                else self.pdf.make_indirect(Dictionary(Type=NAMES.MCR, Pg=item.Pg, MCID=kid)))
+                                else Dictionary({"Type": "/MCR", "Pg": item["Pg"], "MCID": kid}))
         result = []
         for kid in out:
             if isinstance(kid, _Wrapper):
@@ -182,14 +182,14 @@ class _Tree(StructureTree):
 
     def scope(self, cell) -> None:
         """Column headers in a header row, row headers at the start of a body row."""
-        row = cell.get("/P")
-        group = row.get("/P") if row is not None else None
-        cells = [kid for kid in self.kids(row)] if row is not None else []
-        in_header_row = group is not None and group.get("/S") == NAMES.THead or \
-            all(is_element(kid) and kid.get("/S") == NAMES.TH for kid in cells)
-        if "/A" not in cell:
-            cell.A = Dictionary(O=NAMES.Table)
-        cell.A.Scope = NAMES.Column if in_header_row else NAMES.Row
+        row = self.parent(cell)
+        group = self.parent(row) if row is not None else None
+        cells = self.kids(row) if row is not None else []
+        in_header_row = group is not None and group.get("S") == "/THead" or \
+            all(is_element(kid) and kid["S"] == "/TH" for kid in cells)
+        if "A" not in cell:
+            cell["A"] = Dictionary({"O": "/Table"})
+        cell["A"]["Scope"] = "/Column" if in_header_row else "/Row"
 
 
 class _Wrapper:
@@ -208,58 +208,70 @@ def _parent_tree(tree: _Tree, document) -> tuple[dict[int, dict[int, object]], d
         for kid in tree.kids(element):
             if isinstance(kid, int):
                 marked.setdefault(tree.page(element), {})[kid] = element
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.MCR:
-                page = tree.pages.get(kid.Pg.objgen, -1) if "/Pg" in kid else tree.page(element)
-                marked.setdefault(page, {})[int(kid.MCID)] = element
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == NAMES.OBJR and "/StructParent" in kid.Obj:
-                objects[int(kid.Obj.StructParent)] = element
+            elif isinstance(kid, Dictionary) and kid.get("Type") == "/MCR":
+                page = tree.page(kid) if "Pg" in kid else tree.page(element)
+                marked.setdefault(page, {})[kid["MCID"]] = element
+            elif isinstance(kid, Dictionary) and kid.get("Type") == "/OBJR":
+                annotation = tree.resolve(kid["Obj"])
+                if "StructParent" in annotation:
+                    objects[annotation["StructParent"]] = element
     return marked, objects
 
 
-def _describe_links(pdf: pikepdf.Pdf, origins: Origins, dropped: set[tuple[int, int]]) -> None:
+def _describe_links(tree: _Tree, origins: Origins, dropped: set[int]) -> None:
     """Drop the duplicate annotations; describe the others in words (WeasyPrint: by their target)."""
-    for page in pdf.pages:
-        if "/Annots" in page.obj:
-            page.obj.Annots = Array([a for a in page.obj.Annots if a.objgen not in dropped])
-        for annotation in page.obj.get("/Annots") or []:
-            if annotation.get("/Subtype") != NAMES.Link:
+    for reference in tree.page_references:
+        page = tree.resolve(reference)
+        if "Annots" not in page:
+            continue
+        page["Annots"] = Array([a for a in page["Annots"] if number(a) not in dropped])
+        for annotation in map(tree.resolve, page["Annots"]):
+            if annotation.get("Subtype") != "/Link":
                 continue
-            description = origins.links.get(annotation.objgen[0])
+            description = origins.links.get(annotation.number)
             if description:
-                annotation.Contents = String(description)
-            annotation.F = 4  # printable: what is on screen is what prints
+                annotation["Contents"] = String(description)
+            annotation["F"] = 4  # printable: what is on screen is what prints
 
 
-def finish(data: bytes, origins: Origins, identifier: bytes) -> bytes:
-    """The PDF WeasyPrint wrote, with the structure tree repaired (see the module docstring).
+def repair(pdf: pydyf.PDF, origins: Origins) -> None:
+    """Repair the structure tree of the PDF WeasyPrint is about to write (see the module docstring)."""
+    tree = _Tree(pdf, origins)
+    root = tree.resolve(pdf.catalog["StructTreeRoot"])
+    document = tree.kids(root)[0]
+    notes = take_notes(tree, document)
+    tree.set_kids(document, tree.merge(tree.kids(document)))
+    place_notes(tree, document, notes)
+    tree.tidy(document)
+    marked, objects = _parent_tree(tree, document)
+    read, chains = whole_words(origins)
+    label_words(tree, marked, read, chains)
+    nums: list = []
+    for index, reference in enumerate(tree.page_references):
+        reached = marked.get(index, {})
+        nums.extend([index, Array([reached[mcid].reference if mcid in reached else NULL
+                                   for mcid in range(max(reached, default=-1) + 1)])])
+        tree.resolve(reference)["StructParents"] = index
+    for key in sorted(objects):
+        nums.extend([key, objects[key].reference])
+    tree.resolve(root["ParentTree"])["Nums"] = Array(nums)
+    root["ParentTreeNextKey"] = max([len(tree.page_references) - 1, *objects]) + 1
+    mark_content(tree, marked, read, tree.decorative)
+    _describe_links(tree, origins, tree.dropped_annotations)
+    _empty_unreached(tree, root, document)
 
-    `identifier` becomes the first half of the PDF's /ID (the second is a hash of the saved
-    file): set here, because asking WeasyPrint for it makes its writer compress every stream twice.
-    """
-    with pikepdf.open(BytesIO(data)) as pdf:
-        pdf.trailer.ID = Array([String(identifier), String(identifier)])
-        root = pdf.Root.StructTreeRoot
-        document = kids_of(root)[0]
-        tree = _Tree(pdf, origins)
-        notes = take_notes(tree, document)
-        tree.set_kids(document, tree.merge(tree.kids(document)))
-        place_notes(tree, document, notes)
-        tree.tidy(document)
-        marked, objects = _parent_tree(tree, document)
-        read, chains = whole_words(origins)
-        label_words(pdf, marked, read, chains)
-        nums: list = []  # made into an Array once: extending a pikepdf Array copies it (quadratic)
-        for index in range(len(pdf.pages)):
-            reached = marked.get(index, {})
-            nums.extend([index, Array([reached.get(mcid) for mcid in range(max(reached, default=-1) + 1)])])
-            pdf.pages[index].obj.StructParents = index
-        for key in sorted(objects):
-            nums.extend([key, objects[key]])
-        root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
-        root.ParentTreeNextKey = max([len(pdf.pages) - 1, *objects]) + 1
-        mark_content(pdf, marked, read, tree.decorative)
-        _describe_links(pdf, origins, tree.dropped_annotations)
-        out = BytesIO()
-        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                 compress_streams=True)
-    return out.getvalue()
+
+def _empty_unreached(tree: _Tree, root, document) -> None:
+    """Empty what the repair left out of the tree (fragments joined, repeated headers, decoration,
+    copied link annotations) and what WeasyPrint tagged but never linked (the margin boxes):
+    pydyf writes every object it holds, and an element no longer in the tree must not claim a
+    parent, a page or an annotation."""
+    reached = {root.number}
+    for element in tree.walk(document):
+        reached.add(element.number)
+        reached.update(kid.number for kid in tree.kids(element) if isinstance(kid, Dictionary) and kid.number is not None)
+    for obj in tree.objects:
+        if isinstance(obj, Dictionary) and obj.number not in reached and obj.get("Type") in ("/StructElem", "/OBJR"):
+            obj.clear()
+    for annotation in tree.dropped_annotations:
+        tree.objects[annotation].clear()

@@ -1,91 +1,97 @@
-"""The structure tree as the repair reads it: each element's kids read once, roles named once,
-and the HTML element each structure element comes from (what `origins.py` recorded)."""
+"""The structure tree as the repair reads it, in WeasyPrint's own objects before they are written:
+each element's kids resolved once, and the HTML element each structure element comes from (what
+`origins.py` recorded).
+
+WeasyPrint builds the PDF as pydyf objects (dictionaries and lists, numbered in `pdf.objects`)
+that name each other by reference (`b"12 0 R"`); names are strings such as `"/Span"`. Working on
+them before `write` spares parsing the written file and saving it again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name
+import pydyf
 
 from brochures.pdf.origins import Origins
 
-
-class _Names:
-    """`pikepdf.Name.X` makes a new object each time, which costs as much as reading one from the
-    PDF; the repair compares thousands of roles, so each name is made once here."""
-
-    def __getattr__(self, name: str) -> Name:
-        value = getattr(Name, name)
-        setattr(self, name, value)
-        return value
+NULL = "null"  # how a PDF array says "nothing here" (pydyf writes None as "None")
 
 
-NAMES = _Names()
+def is_element(obj: object) -> bool:
+    return isinstance(obj, pydyf.Dictionary) and "S" in obj  # MCR and OBJR dictionaries have no /S
 
 
-def kids_of(node) -> list:
-    kids = node.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, Array) else [kids]
+def number(reference: bytes) -> int:
+    return int(reference[:reference.index(b" ")])
 
 
-def is_element(obj) -> bool:
-    return isinstance(obj, Dictionary) and "/S" in obj  # MCR and OBJR dictionaries have no /S
+def resolve(pdf: pydyf.PDF, value: object) -> object:
+    """The object a reference names; any other value itself."""
+    return pdf.objects[number(value)] if isinstance(value, bytes) else value
 
 
-def identity(kid) -> object:
-    return kid.objgen if isinstance(kid, pikepdf.Object) and kid.is_indirect else repr(kid)
+def as_kid(obj: object) -> object:
+    """What an array holds for `obj`: a reference to a numbered object, anything else itself."""
+    return obj.reference if isinstance(obj, pydyf.Object) and obj.number is not None else obj
 
 
 class StructureTree:
     """The structure tree being repaired, with what WeasyPrint told us about its elements."""
 
-    def __init__(self, pdf: pikepdf.Pdf, origins: Origins) -> None:
+    def __init__(self, pdf: pydyf.PDF, origins: Origins) -> None:
         self.pdf = pdf
+        self.objects = pdf.objects
         self.origins = origins
-        self.pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
-        # Each element's kids, read once: every pass walks the whole tree, and reading an array
-        # through pikepdf costs more than the rest of the repair. Kept in step by `store`.
-        self._kids: dict[tuple[int, int], list] = {}
+        self.page_references = pdf.page_references  # a property that makes a new tuple each time
+        self.pages = {reference: index for index, reference in enumerate(self.page_references)}
+        self._kids: dict[int, list] = {}  # element number → its kids, resolved; kept in step by `store`
 
-    def kids(self, node) -> list:
-        """`node`'s kids (do not change the list: `store` a new one)."""
-        if not node.is_indirect:
-            return kids_of(node)
-        found = self._kids.get(node.objgen)
+    def resolve(self, value: object) -> object:
+        return self.objects[number(value)] if isinstance(value, bytes) else value
+
+    def add(self, obj: pydyf.Object) -> pydyf.Object:
+        self.pdf.add_object(obj)
+        return obj
+
+    def kids(self, node: pydyf.Dictionary) -> list:
+        """`node`'s kids: elements and annotation references as objects, marked content as MCIDs
+        (do not change the list: `store` a new one)."""
+        found = self._kids.get(node.number) if node.number is not None else None
         if found is None:
-            found = self._kids[node.objgen] = kids_of(node)
+            value = node.get("K")
+            value = value if isinstance(value, list) else [] if value is None else [value]
+            found = [self.resolve(kid) for kid in value]
+            if node.number is not None:
+                self._kids[node.number] = found
         return found
 
-    def store(self, node, kids: list) -> None:
-        node.K = Array(kids)
-        if node.is_indirect:
-            self._kids[node.objgen] = list(kids)
+    def store(self, node: pydyf.Dictionary, kids: list) -> None:
+        node["K"] = pydyf.Array([as_kid(kid) for kid in kids])
+        if node.number is not None:
+            self._kids[node.number] = list(kids)
 
-    def key(self, obj) -> tuple[int, str, str] | None:
-        return self.origins.keys.get(obj.objgen[0]) if is_element(obj) else None
+    def key(self, obj: object) -> tuple[int, str, str] | None:
+        return self.origins.keys.get(obj.number) if is_element(obj) else None
 
-    def page(self, obj) -> int:
-        return self.pages.get(obj.Pg.objgen, -1) if "/Pg" in obj else -1
+    def page(self, obj: pydyf.Dictionary) -> int:
+        return self.pages.get(obj.get("Pg"), -1)
 
-    def set_kids(self, node, kids: list) -> None:
+    def parent(self, obj: pydyf.Dictionary) -> pydyf.Dictionary | None:
+        return self.resolve(obj.get("P"))
+
+    def set_kids(self, node: pydyf.Dictionary, kids: list) -> None:
         self.store(node, kids)
         for kid in kids:
             if is_element(kid):
-                kid.P = node
+                kid["P"] = node.reference
 
-    def moved_kids(self, element) -> list:
+    def moved_kids(self, element: pydyf.Dictionary) -> list:
         """The kids of `element`, with its bare MCIDs made into references naming their page."""
-        moved = []
-        for kid in self.kids(element):
-            if isinstance(kid, int):
-                kid = self.pdf.make_indirect(Dictionary(Type=NAMES.MCR, Pg=element.Pg, MCID=kid))
-            moved.append(kid)
-        return moved
+        return [pydyf.Dictionary({"Type": "/MCR", "Pg": element["Pg"], "MCID": kid}) if isinstance(kid, int) else kid
+                for kid in self.kids(element)]
 
-    def walk(self, node) -> Iterator:
+    def walk(self, node: pydyf.Dictionary) -> Iterator[pydyf.Dictionary]:
         yield node
         for kid in self.kids(node):
             if is_element(kid):

@@ -25,7 +25,6 @@ from pypdf import PdfReader, PdfWriter
 from brochures.builders.pipeline import Options, build
 from brochures.cli import main
 from brochures.html.fonts import FONT_DIR
-from brochures.pdf.forms import field_problems, finish_fields
 from brochures.pdf.render import render_pdf
 from tests.browser import ROOT
 from tests.conftest import FIXTURES, SAMPLE_CONTENT
@@ -38,6 +37,51 @@ QUESTIONS = {"en": "My questions for my care team", "fr": "Mes questions pour mo
 # Typed by a patient: accents, a ligature, French quotes and spaces, a dash, two lines.
 TYPED = "Est-ce que je peux conduire après la séance ?\nŒdème, naïve, « oui » – çà et là."
 needs_pdfjs = pytest.mark.usefixtures("pdfjs_installed")  # fails, not skips: make test installs it
+
+
+def field_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """What a finished form lacks, one line per field: a unique name, a tooltip (/TU), a `Form`
+    structure element holding only its widget, an appearance for each state, /Tabs /S on its page."""
+    problems: list[str] = []
+    forms = _form_elements(pdf)
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    seen: set[str] = set()
+    for field in pdf.Root.get("/AcroForm", pikepdf.Dictionary()).get("/Fields") or []:
+        name = str(field.get("/T", ""))
+        where = f"field '{name}'"
+        if not name or name in seen:
+            problems.append(f"{where}: no name of its own")
+        seen.add(name)
+        if not str(field.get("/TU", "")).strip():
+            problems.append(f"{where}: no tooltip (/TU)")
+        if forms.get(field.objgen) != 1:
+            problems.append(f"{where}: not the only kid of a Form structure element")
+        normal = field.get("/AP", pikepdf.Dictionary()).get("/N")
+        states = [normal] if isinstance(normal, pikepdf.Stream) else list((normal or pikepdf.Dictionary()).values())
+        if not states or not all(isinstance(s, pikepdf.Stream) for s in states):
+            problems.append(f"{where}: no appearance stream")
+        page = field.get("/P")
+        if page is None or page.objgen not in pages or page.get("/Tabs") != pikepdf.Name.S:
+            problems.append(f"{where}: its page does not follow the structure for tab order (/Tabs /S)")
+    if pdf.Root.get("/AcroForm", pikepdf.Dictionary()).get("/NeedAppearances"):
+        problems.append("the form asks readers to draw its fields (/NeedAppearances)")
+    return problems
+
+
+def _form_elements(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    """Widget annotation → how many kids its `Form` element has (1 when it holds only the widget)."""
+    found: dict[tuple[int, int], int] = {}
+    pending = [pdf.Root.get("/StructTreeRoot")]
+    while pending:
+        node = pending.pop()
+        kids = node.get("/K") if node is not None else None
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+        if node is not None and node.get("/S") == pikepdf.Name.Form:
+            for kid in kids:
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.OBJR:
+                    found[kid.Obj.objgen] = len(kids)
+        pending.extend(kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/S" in kid)
+    return found
 needs_gs = pytest.mark.skipif(not shutil.which("gs"), reason="ghostscript is installed by make")
 
 
@@ -154,11 +198,10 @@ def test_a_template_that_repeats_a_name_still_gets_one_field_each(tmp_path):
     <textarea name="notes" title="More notes" style="appearance: auto; display: block; height: 80pt"></textarea>
     <p><input type="checkbox" name="notes" title="Done" style="appearance: auto"> Done</p></body></html>"""
     data = render_pdf(html, tmp_path, [], "@page { size: letter; }", [tmp_path]).data
-    for finished in (data, finish_fields(data)):  # finishing again changes no name
-        with pikepdf.open(BytesIO(finished)) as pdf:
-            assert [str(f.T) for f in pdf.Root.AcroForm.Fields] == ["notes", "notes-2", "notes-3"]
-            assert [str(f.TU) for f in pdf.Root.AcroForm.Fields] == ["Notes", "More notes", "Done"]
-            assert field_problems(pdf) == []
+    with pikepdf.open(BytesIO(data)) as pdf:
+        assert [str(f.T) for f in pdf.Root.AcroForm.Fields] == ["notes", "notes-2", "notes-3"]
+        assert [str(f.TU) for f in pdf.Root.AcroForm.Fields] == ["Notes", "More notes", "Done"]
+        assert field_problems(pdf) == []
 
 
 # Filled by other readers --------------------------------------------------------------------

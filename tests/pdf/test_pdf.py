@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 
 import pytest
+import pikepdf
 from PIL import Image
 from pypdf import PdfReader
 
 from brochures.builders.pipeline import BuildResult
-from tests.conftest import structure
+from tests.conftest import ROOT, SAMPLE_CONTENT, structure
 
 TEXT_ONLY_LIMIT = 150 * 1024
 
@@ -97,3 +100,50 @@ def test_mailing_limit_warns_but_builds(catalogue, build):
     run = build(catalogue({"site.yaml": "mail_limit: 1 KB\n"}), "--lang", "en")
     assert run.code == 0
     assert re.search(r"minimal/en\.md: warning: minimal\.pdf is \d+ KB, over the mailing limit of 1 KB", run.err)
+
+
+def test_written_once_with_an_identifier_and_a_tree_that_reaches_every_element(sample):
+    """The repair works on WeasyPrint's objects before they are written: the file has its /ID
+    (derived from the input: both halves equal), qpdf finds nothing wrong, and no structure element
+    or object reference is left outside the tree claiming a parent (pydyf writes every object)."""
+    for output in sample.outputs:
+        if output.path.suffix != ".pdf":
+            continue
+        checked = subprocess.run(["qpdf", "--check", str(output.path)], capture_output=True, text=True)
+        assert checked.returncode == 0 and "No syntax or stream encoding errors" in checked.stdout, checked.stdout
+        with pikepdf.open(output.path) as pdf:
+            first, second = (bytes(half) for half in pdf.trailer.ID)
+            assert len(first) == 16 and first == second
+            reached, pending = set(), [pdf.Root.StructTreeRoot]
+            while pending:
+                node = pending.pop()
+                kids = node.get("/K")
+                for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                    if isinstance(kid, pikepdf.Dictionary):
+                        reached.add(kid.objgen)
+                        pending.append(kid)
+            left = [obj.objgen for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                    and obj.get("/Type") in ("/StructElem", "/OBJR") and obj.objgen not in reached]
+            assert left == [], output.path
+
+
+PROBE = """
+import sys
+from pathlib import Path
+from brochures.builders.plan import Options, plan, variant_for
+from brochures.builders.tasks import Task, run_task
+from brochures.content.bundles import load_bundles
+from brochures.content.catalogue import load_catalogue
+options = Options(content_dir=Path(sys.argv[1]), out_dir=Path(sys.argv[2]), topics=("surgery",), langs=("fr",))
+catalogue = load_catalogue(options.content_dir)
+job = plan(catalogue, load_bundles(catalogue), options, []).jobs[0]
+result = run_task(Task(catalogue, job, variant_for(options, catalogue), options))
+print([str(output.path) for output in result.outputs], "pikepdf" in sys.modules)
+"""
+
+
+def test_rendering_imports_no_pikepdf(tmp_path):
+    """The repair needs no PDF parser: a render process does not pay for importing one."""
+    done = subprocess.run([sys.executable, "-c", PROBE, str(SAMPLE_CONTENT), str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == f"[{str(tmp_path / 'fr' / 'surgery.pdf')!r}] False", done.stderr
