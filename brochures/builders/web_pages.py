@@ -49,8 +49,10 @@ def make_topic_page(page: TopicPage) -> tuple[dict[str, bytes], list[Problem]]:
         renderer = _renderers[catalogue.content_dir] = PageRenderer([catalogue.content_dir / "templates",
                                                                       TEMPLATES_DIR], web=True)
     translation = job.translations[0]
+    layout_text = messages(catalogue, job.lang)
     try:
-        topic, found = topic_context(catalogue, translation, web=True)
+        # With the layout text, each urgent callout gets the line its brochure prints: whom to call.
+        topic, found = topic_context(catalogue, translation, gettext=layout_text.gettext, web=True)
         if has_errors(found):
             return {}, [p for p in found if p.severity == "error"]
         topic, images = relative_images(untitled_boxes(topic), translation.src_path.parent)
@@ -61,7 +63,7 @@ def make_topic_page(page: TopicPage) -> tuple[dict[str, bytes], list[Problem]]:
                            languages=tuple(Language(o, language_name(o), f"../../{o}/{job.name}/index.html")
                                            for o in page.others))
         folder = f"{job.lang}/{job.name}"
-        files = {f"{folder}/index.html": render(renderer, "topic.html.j2", web_page, messages(catalogue, job.lang))}
+        files = {f"{folder}/index.html": render(renderer, "topic.html.j2", web_page, layout_text)}
         for name in images:
             files[f"{folder}/{name}"] = read_file(translation.src_path.parent / name, translation.src_path.parent)
     except ContentError as exc:

@@ -171,6 +171,22 @@ def test_topic_page_has_the_headings_and_phone_number_of_its_pdf(browser, editio
     assert tel.text == "514-555-0123" and tel.get_attribute("href") == "tel:+15145550123"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_urgent_callouts_say_whom_to_call_as_their_brochure_does(browser, edition, lang):
+    """Every urgent box of the sample (each topic has one) ends with the line its PDF prints: the
+    call to make, with the site's number as a phone link."""
+    for topic in SAMPLE_TOPICS:
+        open_page(browser, edition / lang / topic / "index.html")
+        boxes = browser.find_elements(By.CSS_SELECTOR, "main .admonition.urgent")
+        assert boxes, topic
+        for box in boxes:
+            line = box.find_element(By.CSS_SELECTOR, ".urgent-call")
+            link = line.find_element(By.CSS_SELECTOR, "a.tel")
+            assert link.text == "514-555-0123" and link.get_attribute("href") == "tel:+15145550123"
+            words = " ".join(line.text.replace(link.text, "").split())
+            assert words and words in " ".join(pdf_text(edition / lang / f"{topic}.pdf").split()), (topic, words)
+
+
 @pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbarimg (zbar-tools) is installed by make test")
 def test_qr_code_points_to_the_topic_page_in_the_folder(edition, tmp_path):
     pdf = edition / "fr" / "immunotherapy.pdf"
