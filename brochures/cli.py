@@ -90,9 +90,15 @@ def run_build(argv: list[str]) -> int:
     args = cli.parse_args(argv)
     options = build_options(cli, args)
     if args.scheduler is None:
-        from brochures.builders.head_start import start_if_needed
+        # What both this process and the render workers need (the page templates' and the web
+        # pages' modules, Jinja2) is imported before the first worker forks, which inherits it;
+        # the renderer (WeasyPrint), which only workers need, is imported after, in the worker,
+        # while this process loads and plans the catalogue.
+        import brochures.builders.head_start as head_start
+        import brochures.builders.tasks  # noqa: F401
+        import brochures.builders.web_pages  # noqa: F401
 
-        start_if_needed(options, args.force)  # before the imports below: it overlaps them
+        head_start.start_if_needed(options, args.force)
     from brochures.builders.pipeline import build  # here: `check` needs none of the build
 
     signal.signal(signal.SIGTERM, _interrupted)
