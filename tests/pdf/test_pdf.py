@@ -7,8 +7,8 @@ import re
 import subprocess
 import sys
 
-import pytest
 import pikepdf
+import pytest
 from PIL import Image
 from pypdf import PdfReader
 
