@@ -44,6 +44,32 @@ def warm_renderer() -> None:
     warm_up()
 
 
+def import_before_threads() -> None:
+    """Import what rendering imports on first use (the renderer, Markdown's extensions), in a process
+    that is about to start threads and will fork render workers from them (`serve`).
+
+    A module being imported holds a lock until its import ends; a process forked meanwhile from
+    another thread inherits that lock held by a thread it does not have, and hangs the first time it
+    imports that module (a kit asked for while the dashboard converted its first Markdown). Once
+    everything is imported, imports only look modules up.
+    """
+    import email.contentmanager  # noqa: F401  WeasyPrint reads a fetched file's headers with these
+    import email.headerregistry  # noqa: F401
+    import email.policy  # noqa: F401
+    import encodings.utf_8_sig  # noqa: F401  a file read with its byte-order mark
+    import multiprocessing.popen_fork  # noqa: F401  the first fork imports it
+
+    import babel.numbers  # noqa: F401  Babel's dates import it on first use (a kit's appointment)
+    import segno  # noqa: F401  QR codes
+
+    from brochures.html.markdown_html import markdown_to_html
+    from brochures.pdf.field_font import font_metrics
+
+    warm_renderer()
+    markdown_to_html("*a* [b](#c)\n\n- [ ] d")
+    font_metrics()  # the face form fields are typed in, read with fontTools
+
+
 def start_if_needed(options: Options, force: bool) -> None:
     """Start one warm-up worker in this process's render pool when the build looks like it will render."""
     if force or will_render(options):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
@@ -113,6 +114,15 @@ _REMEMBERED = 48
 _REMEMBERED_CHARS = 200_000  # longer bodies are converted each time
 _remembered: OrderedDict[str, Converted] = OrderedDict()
 _remembered_lock = threading.Lock()  # a cluster worker renders in threads
+
+
+def _fresh_lock() -> None:
+    """A forked process gets its own lock: another thread of its parent may have held this one."""
+    global _remembered_lock
+    _remembered_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock)
 
 
 def _markdown(body: str) -> Converted:

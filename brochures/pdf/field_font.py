@@ -47,7 +47,7 @@ class _Metrics:
 
 
 @lru_cache(maxsize=1)
-def _metrics() -> _Metrics:
+def font_metrics() -> _Metrics:
     """Read once per process: the width of each WinAnsi code's glyph, and what the descriptor says."""
     program = field_font_program()
     font = TTFont(BytesIO(program))
@@ -79,7 +79,7 @@ def _embedded(pdf: pydyf.PDF, program: bytes) -> pydyf.Stream | None:
 
 def field_font(pdf: pydyf.PDF) -> Dictionary:
     """The field font's dictionary, added to `pdf` (numbered, for the form's /DR)."""
-    metrics = _metrics()
+    metrics = font_metrics()
     program = _embedded(pdf, metrics.program)
     if program is None:  # a form of check boxes only: no field was set in the face
         program = pydyf.Stream([metrics.program], Dictionary({"Length1": len(metrics.program)}), compress=True)

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from brochures.builders.head_start import import_before_threads
 from brochures.builders.pipeline import BuildResult
 from brochures.builders.plan import Options
 from brochures.builders.watch import say, watch
@@ -276,6 +277,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, quiet: bo
         return 2
     preview = Preview(options, editions[0] if has_editions else None)
     options.out_dir.mkdir(parents=True, exist_ok=True)
+    import_before_threads()  # the threads below fork render workers: none may be importing then
     try:
         server = PreviewServer((host, port), preview)
     except OSError as exc:
