@@ -18,7 +18,8 @@ written (a `finisher` of `write_pdf`), so the PDF is written once:
 - `LI` holds only `Lbl` and `LBody`, and a definition list has an `LI` per term (its `Lbl`) and
   definition (its `LBody`); a `Link` inside a `Link` is folded into it, and an inline
   element broken over two lines (a long address) is one element; empty elements
-  go; header cells get a `Scope`;
+  go; header cells get a `Scope`; the `Span` WeasyPrint makes for each line of text, which says
+  nothing, gives its marked content to its parent (half the elements of a brochure);
 - one annotation per link (WeasyPrint gives every box inside a link its own), described in words
   (its text or image's alt text, or for a bare number such as a footnote call, that number and the
   text it leads to) and printable; a link WeasyPrint wrote no annotation for becomes a `Span`;
@@ -48,6 +49,7 @@ class _Tree(StructureTree):
         self.header_ids: dict[str, String] = {}  # ID of a dropped repeated header → the kept one
         self.dropped_annotations: set[int] = set()
         self.decorative: set[tuple[int, int]] = set()  # (page, MCID) of decoration
+        self.joined: set[tuple[int, int]] = set()  # (page, MCID) of the runs a hyphenated word joins
 
     def merge(self, kids: list) -> list:
         """Join consecutive fragments of one HTML element; drop headers repeated on a new page.
@@ -105,7 +107,8 @@ class _Tree(StructureTree):
         if node.number in self.origins.langs:
             node["Lang"] = String(self.origins.langs[node.number])
         inner = in_link or role == "/Link"
-        kids = self.join_lines([kid for kid in self.kids(node) if not is_element(kid) or self.tidy(kid, inner)])
+        kids = self.join_lines([self.run(kid, node) for kid in self.kids(node)
+                                if not is_element(kid) or self.tidy(kid, inner)])
         if role == "/Link":
             kids = self.fold_links(kids)
             if node.number in self.origins.silent_links and "Alt" not in node:
@@ -125,6 +128,20 @@ class _Tree(StructureTree):
                                            for new, old in zip(kids, before)):
             self.set_kids(node, kids)
         return bool(kids) or "Alt" in node or "ActualText" in node
+
+    def run(self, kid, parent):
+        """A text run's own `Span` (WeasyPrint makes one for each, holding its marked content and
+        nothing else) becomes that marked content in its parent: half the tree's elements, which
+        said nothing. Runs a hyphenated word joins keep theirs (`hyphenation.py` wraps them)."""
+        if not is_element(kid) or kid["S"] != "/Span" or kid.number in self.origins.keys or len(kid) != 5 \
+                or parent["S"] == "/Note":
+            return kid  # an HTML element, one with attributes (/Lang, /ActualText...), or a note's text
+        kids = self.kids(kid)
+        if len(kids) != 1 or not isinstance(kids[0], int) or (self.page(kid), kids[0]) in self.joined:
+            return kid
+        if kid.get("Pg") == parent.get("Pg"):
+            return kids[0]
+        return Dictionary({"Type": "/MCR", "Pg": kid["Pg"], "MCID": kids[0]})
 
     def decoration(self, node) -> None:
         """Note the marked content of a decorative element, which leaves the tree: a layout artifact."""
@@ -237,6 +254,8 @@ def _describe_links(tree: _Tree, origins: Origins, dropped: set[int]) -> None:
 def repair(pdf: pydyf.PDF, origins: Origins) -> None:
     """Repair the structure tree of the PDF WeasyPrint is about to write (see the module docstring)."""
     tree = _Tree(pdf, origins)
+    read, chains = whole_words(origins)
+    tree.joined = {run for chain in chains for run in chain}
     root = tree.resolve(pdf.catalog["StructTreeRoot"])
     document = tree.kids(root)[0]
     notes = take_notes(tree, document)
@@ -244,7 +263,6 @@ def repair(pdf: pydyf.PDF, origins: Origins) -> None:
     place_notes(tree, document, notes)
     tree.tidy(document)
     marked, objects = _parent_tree(tree, document)
-    read, chains = whole_words(origins)
     label_words(tree, marked, read, chains)
     nums: list = []
     for index, reference in enumerate(tree.page_references):

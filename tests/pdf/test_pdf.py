@@ -127,6 +127,19 @@ def test_written_once_with_an_identifier_and_a_tree_that_reaches_every_element(s
             assert left == [], output.path
 
 
+def test_paragraphs_hold_their_text_without_a_span_per_line(sample):
+    """WeasyPrint gives every line of text its own `Span`, which says nothing; the repair puts the
+    lines' marked content in the paragraph itself (a span of the HTML keeps its element)."""
+    path = next(o.path for o in sample.outputs if o.path.name == "immunotherapy.pdf" and o.path.parent.name == "en")
+    with pikepdf.open(path) as pdf:
+        paragraphs = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                      and obj.get("/Type") == "/StructElem" and obj.get("/S") == "/P"]
+        direct = [p for p in paragraphs if any(isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary)
+                                                                         and kid.get("/Type") == "/MCR")
+                                               for kid in (p.K if isinstance(p.K, pikepdf.Array) else [p.K]))]
+        assert len(paragraphs) > 20 and len(direct) >= 0.9 * len(paragraphs)
+
+
 PROBE = """
 import sys
 from pathlib import Path
