@@ -20,7 +20,7 @@ from brochures.content.catalogue import load_catalogue
 from brochures.content.kit import KitForm, RequestError
 from brochures.content.settings import format_size
 from brochures.files import write_atomic
-from brochures.password_input import read_password
+from brochures.password_input import password_unless
 from brochures.problems import ContentError, Problem
 
 
@@ -37,9 +37,7 @@ def run(argv: list[str]) -> int:
         return 2
     start_worker()
     problem = _output_problem(args.output, content)
-    password = None
-    if problem is None and args.password_file is not None:
-        password, problem = read_password(args.password_file, content)
+    password, problem = password_unless(problem, args.password_file, content)
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2

@@ -26,7 +26,7 @@ from brochures.content.catalogue import Catalogue, load_catalogue
 from brochures.content.kit import KitForm
 from brochures.content.mail_settings import PASSWORD_VARIABLE
 from brochures.content.patients import PatientList, read_patients
-from brochures.password_input import read_password
+from brochures.password_input import password_unless
 from brochures.problems import ContentError, Problem
 
 DIR_MODE = 0o700  # the kits' folder, made when missing: the computer's other users have no need of it
@@ -37,9 +37,7 @@ def run(args: argparse.Namespace, content: Path) -> int:
     sending = args.send or args.dry_run  # --dry-run: as --send, each message written instead
     start_worker()
     problem = _options_problem(args, content)
-    password = None
-    if problem is None and args.password_file is not None:
-        password, problem = read_password(args.password_file, content)
+    password, problem = password_unless(problem, args.password_file, content)
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2

@@ -11,6 +11,14 @@ from pathlib import Path
 PASSWORD_FILE_BYTES = 4096
 
 
+def password_unless(problem: str | None, source: str | None, content: Path) -> tuple[str | None, str | None]:
+    """(the password, None) when `source` names one and the other options are right (`problem` is
+    None), else (None, the problem): a command with a wrong option never asks for a password."""
+    if problem is not None or source is None:
+        return None, problem
+    return read_password(source, content)
+
+
 def read_password(source: str, content: Path) -> tuple[str | None, str | None]:
     """(the password, None), or (None, why not): the first line of a file (never one in the content
     folder, which others read and version control keeps), of standard input, or typed twice at a

@@ -48,7 +48,7 @@ class StructureTree:
         self._kids: dict[int, list] = {}  # element number → its kids, resolved; kept in step by `store`
 
     def resolve(self, value: object) -> object:
-        return self.objects[number(value)] if isinstance(value, bytes) else value
+        return resolve(self.pdf, value)
 
     def add(self, obj: pydyf.Object) -> pydyf.Object:
         self.pdf.add_object(obj)
