@@ -107,7 +107,7 @@ class _Tree(StructureTree):
         if node.number in self.origins.langs:
             node["Lang"] = String(self.origins.langs[node.number])
         inner = in_link or role == "/Link"
-        kids = self.join_lines([self.run(kid, node) for kid in self.kids(node)
+        kids = self.join_lines([self.unwrap_line(kid, node) for kid in self.kids(node)
                                 if not is_element(kid) or self.tidy(kid, inner)])
         if role == "/Link":
             kids = self.fold_links(kids)
@@ -129,7 +129,7 @@ class _Tree(StructureTree):
             self.set_kids(node, kids)
         return bool(kids) or "Alt" in node or "ActualText" in node
 
-    def run(self, kid, parent):
+    def unwrap_line(self, kid, parent):
         """A text run's own `Span` (WeasyPrint makes one for each, holding its marked content and
         nothing else) becomes that marked content in its parent: half the tree's elements, which
         said nothing. Runs a hyphenated word joins keep theirs (`hyphenation.py` wraps them)."""
